@@ -1,0 +1,329 @@
+/**
+ * A bit-exact port of the NumPy generator Gymnasium seeds its environments with:
+ * `Generator(PCG64(SeedSequence(seed)))` (numpy/random/bit_generator.pyx, _pcg64.pyx, src/pcg64/pcg64.h,
+ * src/distributions/distributions.c). Only the paths Gymnasium's environments draw from are ported.
+ */
+import { InvalidArgumentError } from '../errors.js';
+
+// SeedSequence hashing constants (Melissa O'Neill's seed_seq_fe design, as NumPy uses them).
+const INIT_A = 0x43b0d7e5;
+const MULT_A = 0x931e8875;
+const INIT_B = 0x8b51f9dd;
+const MULT_B = 0x58f38ded;
+const MIX_MULT_L = 0xca01f9dd;
+const MIX_MULT_R = 0x4973f715;
+const XSHIFT = 16;
+const POOL_SIZE = 4;
+
+function hashmix(value: number, hashConst: { v: number }): number {
+  value = (value ^ hashConst.v) >>> 0;
+  hashConst.v = Math.imul(hashConst.v, MULT_A) >>> 0;
+  value = Math.imul(value, hashConst.v) >>> 0;
+  return (value ^ (value >>> XSHIFT)) >>> 0;
+}
+
+function mix(x: number, y: number): number {
+  const result = (Math.imul(MIX_MULT_L, x) - Math.imul(MIX_MULT_R, y)) >>> 0;
+  return (result ^ (result >>> XSHIFT)) >>> 0;
+}
+
+/** NumPy's `_int_to_uint32_array`: little-endian 32-bit words of a non-negative integer (0 gives one word). */
+function intToWords(entropy: number | bigint): number[] {
+  let n = typeof entropy === 'bigint' ? entropy : BigInt(entropy);
+  if (n === 0n) return [0];
+  const words: number[] = [];
+  while (n > 0n) {
+    words.push(Number(n & 0xffffffffn));
+    n >>= 32n;
+  }
+  return words;
+}
+
+/** NumPy's `SeedSequence(entropy)` (no spawn key): hashes the entropy into a 4-word pool that seeds bit generators. */
+export class SeedSequence {
+  readonly entropy: bigint;
+  private readonly pool = new Uint32Array(POOL_SIZE);
+
+  constructor(entropy: number | bigint) {
+    const ok = typeof entropy === 'bigint' ? entropy >= 0n : Number.isSafeInteger(entropy) && (entropy as number) >= 0;
+    if (!ok) {
+      throw new InvalidArgumentError(
+        `SeedSequence entropy must be a non-negative integer (a bigint above 2^53), got ${String(entropy)}`,
+      );
+    }
+    this.entropy = BigInt(entropy);
+    this.mixEntropy(intToWords(entropy));
+  }
+
+  private mixEntropy(entropyWords: number[]): void {
+    const mixer = this.pool;
+    const hashConst = { v: INIT_A };
+    for (let i = 0; i < POOL_SIZE; i++) {
+      mixer[i] = hashmix(i < entropyWords.length ? entropyWords[i] : 0, hashConst);
+    }
+    for (let src = 0; src < POOL_SIZE; src++) {
+      for (let dst = 0; dst < POOL_SIZE; dst++) {
+        if (src !== dst) mixer[dst] = mix(mixer[dst], hashmix(mixer[src], hashConst));
+      }
+    }
+    // Entropy longer than the pool is folded in afterwards, word by word.
+    for (let src = POOL_SIZE; src < entropyWords.length; src++) {
+      for (let dst = 0; dst < POOL_SIZE; dst++) {
+        mixer[dst] = mix(mixer[dst], hashmix(entropyWords[src], hashConst));
+      }
+    }
+  }
+
+  /** `generate_state(nWords, dtype=np.uint32)`: nWords 32-bit words derived from the pool. */
+  generateState(nWords: number): Uint32Array {
+    if (!Number.isInteger(nWords) || nWords < 0) {
+      throw new InvalidArgumentError(`generateState needs a non-negative integer word count, got ${String(nWords)}`);
+    }
+    const state = new Uint32Array(nWords);
+    let hashConst = INIT_B;
+    for (let i = 0; i < nWords; i++) {
+      let v = (this.pool[i % POOL_SIZE] ^ hashConst) >>> 0;
+      hashConst = Math.imul(hashConst, MULT_B) >>> 0;
+      v = Math.imul(v, hashConst) >>> 0;
+      state[i] = (v ^ (v >>> XSHIFT)) >>> 0;
+    }
+    return state;
+  }
+}
+
+// PCG64's 128-bit LCG multiplier, as eight 16-bit limbs, least significant first.
+const MULT_128 = 0x2360ed051fc65da44385df649fccf645n;
+const MULT_LIMBS = limbsOf(MULT_128);
+
+function limbsOf(x: bigint): Float64Array {
+  const out = new Float64Array(8);
+  for (let i = 0; i < 8; i++) out[i] = Number((x >> BigInt(16 * i)) & 0xffffn);
+  return out;
+}
+
+/**
+ * NumPy's PCG64 (PCG XSL-RR 128/64): a 128-bit LCG whose state lives in eight 16-bit limbs so every partial product
+ * stays exact in doubles, which is several times faster than BigInt arithmetic.
+ */
+export class PCG64 {
+  private readonly state = new Float64Array(8);
+  private readonly inc = new Float64Array(8);
+  private readonly tmp = new Float64Array(8);
+  // Last 64-bit output as two 32-bit halves, read by the public next* methods.
+  private outHi = 0;
+  private outLo = 0;
+  // NumPy buffers the upper half of a 64-bit draw for the next 32-bit request.
+  private hasUint32 = false;
+  private uinteger = 0;
+
+  private constructor(initState: bigint, initSeq: bigint) {
+    // pcg_setseq_128_srandom_r: state = 0, inc = seq<<1 | 1, step, state += initstate, step.
+    const incBig = ((initSeq << 1n) | 1n) & ((1n << 128n) - 1n);
+    this.inc.set(limbsOf(incBig));
+    this.step();
+    const add = limbsOf(initState);
+    let carry = 0;
+    for (let i = 0; i < 8; i++) {
+      const s = this.state[i] + add[i] + carry;
+      carry = s >= 65536 ? 1 : 0;
+      this.state[i] = s - carry * 65536;
+    }
+    this.step();
+  }
+
+  /** Seeds like `np.random.PCG64(seedSequence)`: four 64-bit words → (initstate, initseq). */
+  static fromSeedSequence(ss: SeedSequence): PCG64 {
+    const w = ss.generateState(8);
+    // generate_state(4, uint64) is the uint32 words paired little-endian.
+    const u64 = (i: number): bigint => (BigInt(w[2 * i + 1]) << 32n) | BigInt(w[2 * i]);
+    return new PCG64((u64(0) << 64n) | u64(1), (u64(2) << 64n) | u64(3));
+  }
+
+  private step(): void {
+    const s = this.state;
+    const m = MULT_LIMBS;
+    const t = this.tmp;
+    let carry = 0;
+    for (let k = 0; k < 8; k++) {
+      // Column k of state*mult + inc, keeping only the low 128 bits; each sum < 2^36.
+      let sum = carry + this.inc[k];
+      for (let i = 0; i <= k; i++) sum += s[i] * m[k - i];
+      carry = Math.floor(sum / 65536);
+      t[k] = sum - carry * 65536;
+    }
+    s.set(t);
+  }
+
+  private next64(): void {
+    this.step();
+    const s = this.state;
+    // XSL-RR: xor the 64-bit halves, rotate right by the top 6 bits of the state.
+    const xHi = ((s[7] * 65536 + s[6]) ^ (s[3] * 65536 + s[2])) >>> 0;
+    const xLo = ((s[5] * 65536 + s[4]) ^ (s[1] * 65536 + s[0])) >>> 0;
+    const rot = s[7] >>> 10;
+    if (rot === 0) {
+      this.outHi = xHi;
+      this.outLo = xLo;
+    } else if (rot < 32) {
+      this.outHi = ((xHi >>> rot) | (xLo << (32 - rot))) >>> 0;
+      this.outLo = ((xLo >>> rot) | (xHi << (32 - rot))) >>> 0;
+    } else if (rot === 32) {
+      this.outHi = xLo;
+      this.outLo = xHi;
+    } else {
+      const r = rot - 32;
+      this.outHi = ((xLo >>> r) | (xHi << (32 - r))) >>> 0;
+      this.outLo = ((xHi >>> r) | (xLo << (32 - r))) >>> 0;
+    }
+  }
+
+  /** Next raw 64-bit output (`bit_generator.random_raw()`). */
+  nextUint64(): bigint {
+    this.next64();
+    return (BigInt(this.outHi) << 32n) | BigInt(this.outLo);
+  }
+
+  /** Next 64-bit output as [high, low] 32-bit halves, without allocating a BigInt. */
+  nextUint64Halves(out: Uint32Array): Uint32Array {
+    this.next64();
+    out[0] = this.outHi;
+    out[1] = this.outLo;
+    return out;
+  }
+
+  /** `next_double`: (next_uint64 >> 11) * 2^-53, uniform in [0, 1). */
+  nextDouble(): number {
+    this.next64();
+    return (this.outHi * 2097152 + (this.outLo >>> 11)) * 1.1102230246251565e-16;
+  }
+
+  /** `next_uint32`: the low half of a 64-bit draw, then its high half on the following call. */
+  nextUint32(): number {
+    if (this.hasUint32) {
+      this.hasUint32 = false;
+      return this.uinteger;
+    }
+    this.next64();
+    this.hasUint32 = true;
+    this.uinteger = this.outHi;
+    return this.outLo;
+  }
+}
+
+const TWO32 = 4294967296;
+
+/** The subset of NumPy's `Generator` that Gymnasium's environments use, draw-for-draw identical to NumPy. */
+export class NumpyGenerator {
+  constructor(readonly bitGenerator: PCG64) {}
+
+  /** `random()`: uniform double in [0, 1). */
+  random(): number {
+    return this.bitGenerator.nextDouble();
+  }
+
+  /** `uniform(low, high)`: low + (high - low) * random(). */
+  uniform(low: number, high: number): number {
+    const range = high - low;
+    if (!Number.isFinite(range)) {
+      throw new InvalidArgumentError(`uniform needs finite low and high, got low=${low}, high=${high}`);
+    }
+    return low + range * this.bitGenerator.nextDouble();
+  }
+
+  /** `uniform(low, high, size)`: `size` draws in order, as float64. */
+  uniformArray(low: number, high: number, size: number): Float64Array {
+    if (!Number.isInteger(size) || size < 0) {
+      throw new InvalidArgumentError(`uniformArray needs a non-negative integer size, got ${String(size)}`);
+    }
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = this.uniform(low, high);
+    return out;
+  }
+
+  /**
+   * `integers(low, high)` with the default int64 dtype (high exclusive): NumPy's Lemire rejection on 32-bit draws
+   * when high - low - 1 < 2^32, else on 64-bit draws. Bounds must be safe integers.
+   */
+  integers(low: number, high: number): number {
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
+      throw new InvalidArgumentError(`integers needs safe integers low < high, got low=${low}, high=${high}`);
+    }
+    const rng = high - low - 1;
+    if (rng === 0) return low;
+    if (rng < TWO32 - 1) return low + this.lemire32(rng);
+    if (rng === TWO32 - 1) return low + this.bitGenerator.nextUint32();
+    // The span of two safe integers can exceed 2^53, so the wide path stays in BigInt throughout.
+    return Number(BigInt(low) + this.lemire64(BigInt(high) - BigInt(low) - 1n));
+  }
+
+  /** `integers(low, high, size)` as a Float64Array of integers. */
+  integersArray(low: number, high: number, size: number): Float64Array {
+    if (!Number.isInteger(size) || size < 0) {
+      throw new InvalidArgumentError(`integersArray needs a non-negative integer size, got ${String(size)}`);
+    }
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = this.integers(low, high);
+    return out;
+  }
+
+  private lemire32(rng: number): number {
+    const rngExcl = rng + 1;
+    let x = this.bitGenerator.nextUint32();
+    let m = mul32(x, rngExcl);
+    if (m.leftover < rngExcl) {
+      const threshold = (TWO32 - 1 - rng) % rngExcl;
+      while (m.leftover < threshold) {
+        x = this.bitGenerator.nextUint32();
+        m = mul32(x, rngExcl);
+      }
+    }
+    return m.high;
+  }
+
+  private lemire64(rng: bigint): bigint {
+    const rngExcl = rng + 1n;
+    const mask64 = (1n << 64n) - 1n;
+    let m = this.bitGenerator.nextUint64() * rngExcl;
+    let leftover = m & mask64;
+    if (leftover < rngExcl) {
+      const threshold = (mask64 - rng) % rngExcl;
+      while (leftover < threshold) {
+        m = this.bitGenerator.nextUint64() * rngExcl;
+        leftover = m & mask64;
+      }
+    }
+    return m >> 64n;
+  }
+}
+
+/** 32x32 → 64-bit product split into its high and low words (exact: pieces stay below 2^53). */
+function mul32(x: number, y: number): { high: number; leftover: number } {
+  const lo = (x & 0xffff) * y;
+  const hi = (x >>> 16) * y;
+  const hiTop = Math.floor(hi / 65536);
+  const mid = (hi - hiTop * 65536) * 65536 + lo;
+  const carry = Math.floor(mid / TWO32);
+  return { high: hiTop + carry, leftover: mid - carry * TWO32 };
+}
+
+/** Fresh 128-bit entropy from the platform CSPRNG (Web Crypto, present in browsers and Node >= 19). */
+function osEntropy(): bigint {
+  const words = new Uint32Array(4);
+  globalThis.crypto.getRandomValues(words);
+  let n = 0n;
+  for (let i = 3; i >= 0; i--) n = (n << 32n) | BigInt(words[i]);
+  return n;
+}
+
+/**
+ * Gymnasium's `seeding.np_random(seed)`: `Generator(PCG64(SeedSequence(seed)))`. Without a seed it draws 128 bits of
+ * OS entropy, as NumPy does. Throws InvalidArgumentError for negative or non-integer seeds.
+ */
+export function npRandom(seed?: number): NumpyGenerator {
+  if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) {
+    throw new InvalidArgumentError(
+      `seed must be a non-negative integer (up to 2^53-1), got ${String(seed)}; pass e.g. { seed: 42 } or omit it`,
+    );
+  }
+  return new NumpyGenerator(PCG64.fromSeedSequence(new SeedSequence(seed ?? osEntropy())));
+}

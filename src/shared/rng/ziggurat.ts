@@ -1,0 +1,37 @@
+/**
+ * Tables of the 128-layer Marsaglia–Tsang ziggurat for the standard normal ("The Ziggurat Method for Generating
+ * Random Variables", 2000), scaled for a 24-bit uniform: a 32-bit word gives 7 bits of layer, 1 sign bit and 24 bits
+ * of abscissa, so layer choice and value never share bits (Doornik's critique of the original).
+ */
+
+/** Right edge of the base layer (start of the tail). */
+export const ZIG_R = 3.442619855899;
+// Area of each layer (base layer incl. tail).
+const V = 9.91256303526217e-3;
+const M = 16777216; // 2^24
+
+/** Acceptance thresholds: a 24-bit r below ZIG_K[i] lies inside layer i's inner rectangle. */
+export const ZIG_K = new Float64Array(128);
+/** Abscissa per unit of r in layer i (x = r * ZIG_W[i]). */
+export const ZIG_W = new Float64Array(128);
+/** Density f(x_i) = exp(-x_i^2 / 2) at each layer's right edge (ZIG_F[0] = 1 is the peak). */
+export const ZIG_F = new Float64Array(128);
+
+{
+  let dn = ZIG_R;
+  let tn = dn;
+  const q = V / Math.exp(-0.5 * dn * dn);
+  ZIG_K[0] = (dn / q) * M;
+  ZIG_K[1] = 0;
+  ZIG_W[0] = q / M;
+  ZIG_W[127] = dn / M;
+  ZIG_F[0] = 1;
+  ZIG_F[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(V / dn + Math.exp(-0.5 * dn * dn)));
+    ZIG_K[i + 1] = (dn / tn) * M;
+    tn = dn;
+    ZIG_F[i] = Math.exp(-0.5 * dn * dn);
+    ZIG_W[i] = dn / M;
+  }
+}
