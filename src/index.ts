@@ -2,4 +2,8 @@
  * evoscale's public API. Everything exported here is pure and browser-safe unless its doc says otherwise.
  */
 export * from './shared/errors.js';
-export * from './shared/envs/types.js';
+export * from './shared/envs/index.js';
+export * from './shared/envs/vector/index.js';
+export * from './shared/experts/index.js';
+export * from './shared/rng/index.js';
+export * from './shared/algorithms/index.js';

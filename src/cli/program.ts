@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerRolloutCommand } from './commands/rollout.js';
+import { registerDatasetCommands } from './commands/dataset.js';
 
 /** Builds the commander program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -7,5 +9,7 @@ export function buildProgram(): Command {
     .name('evoscale')
     .description('Scaling-law analyses of behaviour cloning: deep learning vs neuroevolution.')
     .showHelpAfterError();
+  registerRolloutCommand(program);
+  registerDatasetCommands(program);
   return program;
 }

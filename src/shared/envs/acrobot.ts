@@ -1,0 +1,173 @@
+/**
+ * Acrobot-v1, ported from Gymnasium's classic_control/acrobot.py with its default "book" dynamics and RK4
+ * integration. Gymnasium keeps the state as float32 after reset and float64 after each step; we do the same,
+ * and evaluate every expression in Gymnasium's order so results agree to the bit.
+ */
+import { EpisodeGuard, box } from './episode.js';
+import { drawPolygon, fillCircle, line } from './draw.js';
+import { cosf32, sinf32 } from './float32_trig.js';
+import type { Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
+
+const DT = 0.2;
+const LINK_LENGTH_1 = 1.0;
+const LINK_LENGTH_2 = 1.0;
+const LINK_MASS_1 = 1.0;
+const LINK_MASS_2 = 1.0;
+const LINK_COM_POS_1 = 0.5;
+const LINK_COM_POS_2 = 0.5;
+const LINK_MOI = 1.0;
+const MAX_VEL_1 = 4 * Math.PI;
+const MAX_VEL_2 = 9 * Math.PI;
+const AVAIL_TORQUE = [-1.0, 0.0, 1.0] as const;
+const PI = Math.PI;
+const SCREEN_DIM = 500;
+
+/** Derivatives of [θ1, θ2, θ̇1, θ̇2] under torque `a` (Gymnasium's `_dsdt`, book variant), written into `out`. */
+function dsdt(s: Float64Array, a: number, out: Float64Array): void {
+  const m1 = LINK_MASS_1;
+  const m2 = LINK_MASS_2;
+  const l1 = LINK_LENGTH_1;
+  const lc1 = LINK_COM_POS_1;
+  const lc2 = LINK_COM_POS_2;
+  const I1 = LINK_MOI;
+  const I2 = LINK_MOI;
+  const g = 9.8;
+  const theta1 = s[0];
+  const theta2 = s[1];
+  const dtheta1 = s[2];
+  const dtheta2 = s[3];
+  const d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * Math.cos(theta2)) + I1 + I2;
+  const d2 = m2 * (lc2 ** 2 + l1 * lc2 * Math.cos(theta2)) + I2;
+  const phi2 = m2 * lc2 * g * Math.cos(theta1 + theta2 - PI / 2.0);
+  const phi1 =
+    -m2 * l1 * lc2 * (dtheta2 * dtheta2) * Math.sin(theta2) -
+    2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * Math.sin(theta2) +
+    (m1 * lc1 + m2 * l1) * g * Math.cos(theta1 - PI / 2) +
+    phi2;
+  const ddtheta2 =
+    (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * Math.sin(theta2) - phi2) /
+    (m2 * lc2 ** 2 + I2 - (d2 * d2) / d1);
+  const ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
+  out[0] = dtheta1;
+  out[1] = dtheta2;
+  out[2] = ddtheta1;
+  out[3] = ddtheta2;
+}
+
+function wrap(x: number, m: number, M: number): number {
+  const diff = M - m;
+  while (x > M) x = x - diff;
+  while (x < m) x = x + diff;
+  return x;
+}
+
+function bound(x: number, m: number, M: number): number {
+  return Math.min(Math.max(x, m), M);
+}
+
+export class Acrobot implements Env {
+  readonly id = 'Acrobot-v1';
+  readonly observationSpace = box([-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2]);
+  readonly actionSpace: DiscreteSpace = { kind: 'discrete', n: 3 };
+  readonly maxEpisodeSteps = 500;
+  readonly renderFps = 15;
+  readonly renderSize = { width: SCREEN_DIM, height: SCREEN_DIM } as const;
+
+  private readonly guard = new EpisodeGuard(this.id, 3, this.maxEpisodeSteps);
+  private readonly s = new Float64Array(4);
+  /** After reset Gymnasium's state is float32, and `_get_ob` then works in float32 arithmetic. */
+  private stateIsFloat32 = true;
+  // RK4 scratch, allocated once.
+  private readonly k1 = new Float64Array(4);
+  private readonly k2 = new Float64Array(4);
+  private readonly k3 = new Float64Array(4);
+  private readonly k4 = new Float64Array(4);
+  private readonly tmp = new Float64Array(4);
+
+  reset(options: ResetOptions = {}): ResetResult {
+    const rng = this.guard.beginReset(options.seed);
+    for (let i = 0; i < 4; i++) this.s[i] = Math.fround(rng.uniform(-0.1, 0.1));
+    this.stateIsFloat32 = true;
+    return { obs: this.observation(), info: {} };
+  }
+
+  step(action: number): StepResult {
+    this.guard.checkStep(action);
+    const torque = AVAIL_TORQUE[action];
+    this.rk4(torque);
+    const s = this.s;
+    s[0] = wrap(s[0], -PI, PI);
+    s[1] = wrap(s[1], -PI, PI);
+    s[2] = bound(s[2], -MAX_VEL_1, MAX_VEL_1);
+    s[3] = bound(s[3], -MAX_VEL_2, MAX_VEL_2);
+    this.stateIsFloat32 = false;
+    const terminated = -Math.cos(s[0]) - Math.cos(s[1] + s[0]) > 1.0;
+    const reward = terminated ? 0.0 : -1.0;
+    const truncated = this.guard.endStep(terminated);
+    return { obs: this.observation(), reward, terminated, truncated, info: {} };
+  }
+
+  /** Gymnasium's `rk4(self._dsdt, s_augmented, [0, dt])`, one interval. */
+  private rk4(a: number): void {
+    const { s, k1, k2, k3, k4, tmp } = this;
+    const dt = DT - 0;
+    const dt2 = dt / 2.0;
+    dsdt(s, a, k1);
+    for (let i = 0; i < 4; i++) tmp[i] = s[i] + dt2 * k1[i];
+    dsdt(tmp, a, k2);
+    for (let i = 0; i < 4; i++) tmp[i] = s[i] + dt2 * k2[i];
+    dsdt(tmp, a, k3);
+    for (let i = 0; i < 4; i++) tmp[i] = s[i] + dt * k3[i];
+    dsdt(tmp, a, k4);
+    const w = dt / 6.0;
+    for (let i = 0; i < 4; i++) s[i] = s[i] + w * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+  }
+
+  /** The state [θ1, θ2, θ̇1, θ̇2] (a copy). */
+  get state(): Float64Array {
+    return Float64Array.from(this.s);
+  }
+
+  private observation(): Float32Array {
+    const s = this.s;
+    if (this.stateIsFloat32) {
+      // Right after reset the state is float32, so NumPy's cos/sin run in float32 (not correctly rounded).
+      return Float32Array.of(cosf32(s[0]), sinf32(s[0]), cosf32(s[1]), sinf32(s[1]), s[2], s[3]);
+    }
+    return Float32Array.of(Math.cos(s[0]), Math.sin(s[0]), Math.cos(s[1]), Math.sin(s[1]), s[2], s[3]);
+  }
+
+  render(ctx: Canvas2D): void {
+    const s = this.s;
+    const bnd = LINK_LENGTH_1 + LINK_LENGTH_2 + 0.2;
+    const scale = SCREEN_DIM / (bnd * 2);
+    const offset = SCREEN_DIM / 2;
+    const fy = (y: number): number => SCREEN_DIM - y;
+    ctx.fillStyle = 'rgb(255,255,255)';
+    ctx.fillRect(0, 0, SCREEN_DIM, SCREEN_DIM);
+    const p1 = [-LINK_LENGTH_1 * Math.cos(s[0]) * scale, LINK_LENGTH_1 * Math.sin(s[0]) * scale];
+    // Gymnasium reverses each point to (y, x) before drawing.
+    const xys: [number, number][] = [
+      [0, 0],
+      [p1[1], p1[0]],
+    ];
+    const thetas = [s[0] - PI / 2, s[0] + s[1] - PI / 2];
+    const lengths = [LINK_LENGTH_1 * scale, LINK_LENGTH_2 * scale];
+    line(ctx, -2.2 * scale + offset, fy(1 * scale + offset), 2.2 * scale + offset, fy(1 * scale + offset), 'rgb(0,0,0)');
+    for (let k = 0; k < 2; k++) {
+      const x = xys[k][0] + offset;
+      const y = xys[k][1] + offset;
+      const [l, r, t, b] = [0, lengths[k], 0.1 * scale, -0.1 * scale];
+      const c = Math.cos(thetas[k]);
+      const sn = Math.sin(thetas[k]);
+      const pts = [
+        [l, b],
+        [l, t],
+        [r, t],
+        [r, b],
+      ].map(([px, py]): [number, number] => [px * c - py * sn + x, fy(px * sn + py * c + y)]);
+      drawPolygon(ctx, pts, 'rgb(0,204,204)');
+      fillCircle(ctx, Math.trunc(x), fy(Math.trunc(y)), Math.trunc(0.1 * scale), 'rgb(204,204,0)');
+    }
+  }
+}
