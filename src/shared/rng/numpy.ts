@@ -91,24 +91,46 @@ export class SeedSequence {
   }
 }
 
-// PCG64's 128-bit LCG multiplier, as eight 16-bit limbs, least significant first.
-const MULT_128 = 0x2360ed051fc65da44385df649fccf645n;
-const MULT_LIMBS = limbsOf(MULT_128);
+// PCG64's 128-bit LCG multiplier 0x2360ed051fc65da44385df649fccf645 as four 32-bit limbs, least significant first.
+const N0 = 0x9fccf645;
+const N1 = 0x4385df64;
+const N2 = 0x1fc65da4;
+const N3 = 0x2360ed05;
+const INV_2_16 = 1 / 65536;
 
-function limbsOf(x: bigint): Float64Array {
-  const out = new Float64Array(8);
-  for (let i = 0; i < 8; i++) out[i] = Number((x >> BigInt(16 * i)) & 0xffffn);
-  return out;
+function limbsOf(x: bigint): number[] {
+  return Array.from({ length: 8 }, (_, i) => Number((x >> BigInt(16 * i)) & 0xffffn));
+}
+
+/** PCG64's full state, shaped like NumPy's `bit_generator.state['state']` plus its 32-bit buffer. */
+export interface PCG64State {
+  state: bigint;
+  inc: bigint;
+  hasUint32: boolean;
+  uinteger: number;
 }
 
 /**
- * NumPy's PCG64 (PCG XSL-RR 128/64): a 128-bit LCG whose state lives in eight 16-bit limbs so every partial product
- * stays exact in doubles, which is several times faster than BigInt arithmetic.
+ * NumPy's PCG64 (PCG XSL-RR 128/64): a 128-bit LCG whose state lives in eight 16-bit limbs, so every partial product
+ * stays exact in doubles; far faster than BigInt arithmetic, which allocates on every operation.
  */
 export class PCG64 {
-  private readonly state = new Float64Array(8);
-  private readonly inc = new Float64Array(8);
-  private readonly tmp = new Float64Array(8);
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private s4 = 0;
+  private s5 = 0;
+  private s6 = 0;
+  private s7 = 0;
+  private i0: number;
+  private i1: number;
+  private i2: number;
+  private i3: number;
+  private i4: number;
+  private i5: number;
+  private i6: number;
+  private i7: number;
   // Last 64-bit output as two 32-bit halves, read by the public next* methods.
   private outHi = 0;
   private outLo = 0;
@@ -118,16 +140,11 @@ export class PCG64 {
 
   private constructor(initState: bigint, initSeq: bigint) {
     // pcg_setseq_128_srandom_r: state = 0, inc = seq<<1 | 1, step, state += initstate, step.
-    const incBig = ((initSeq << 1n) | 1n) & ((1n << 128n) - 1n);
-    this.inc.set(limbsOf(incBig));
+    const inc = limbsOf(((initSeq << 1n) | 1n) & ((1n << 128n) - 1n));
+    [this.i0, this.i1, this.i2, this.i3, this.i4, this.i5, this.i6, this.i7] = inc;
     this.step();
-    const add = limbsOf(initState);
-    let carry = 0;
-    for (let i = 0; i < 8; i++) {
-      const s = this.state[i] + add[i] + carry;
-      carry = s >= 65536 ? 1 : 0;
-      this.state[i] = s - carry * 65536;
-    }
+    const st = limbsOf((this.stateBigInt() + initState) & ((1n << 128n) - 1n));
+    [this.s0, this.s1, this.s2, this.s3, this.s4, this.s5, this.s6, this.s7] = st;
     this.step();
   }
 
@@ -139,42 +156,89 @@ export class PCG64 {
     return new PCG64((u64(0) << 64n) | u64(1), (u64(2) << 64n) | u64(3));
   }
 
-  private step(): void {
-    const s = this.state;
-    const m = MULT_LIMBS;
-    const t = this.tmp;
-    let carry = 0;
-    for (let k = 0; k < 8; k++) {
-      // Column k of state*mult + inc, keeping only the low 128 bits; each sum < 2^36.
-      let sum = carry + this.inc[k];
-      for (let i = 0; i <= k; i++) sum += s[i] * m[k - i];
-      carry = Math.floor(sum / 65536);
-      t[k] = sum - carry * 65536;
+  /** The generator's state, as NumPy's `bit_generator.state` holds it (128-bit state and increment, 32-bit buffer). */
+  get state(): PCG64State {
+    const inc = [this.i0, this.i1, this.i2, this.i3, this.i4, this.i5, this.i6, this.i7];
+    return {
+      state: this.stateBigInt(),
+      inc: inc.reduceRight((acc, l) => (acc << 16n) | BigInt(l), 0n),
+      hasUint32: this.hasUint32,
+      uinteger: this.uinteger,
+    };
+  }
+
+  /** A generator continuing from `state` (e.g. one saved with `.state`, or advanced elsewhere). */
+  static fromState(state: PCG64State): PCG64 {
+    const mask = (1n << 128n) - 1n;
+    if ((state.inc & 1n) === 0n || state.state < 0n || state.state > mask || state.inc < 0n || state.inc > mask) {
+      throw new InvalidArgumentError('PCG64 state needs 128-bit unsigned state and an odd 128-bit increment');
     }
-    s.set(t);
+    const g = new PCG64(0n, 0n);
+    [g.i0, g.i1, g.i2, g.i3, g.i4, g.i5, g.i6, g.i7] = limbsOf(state.inc);
+    [g.s0, g.s1, g.s2, g.s3, g.s4, g.s5, g.s6, g.s7] = limbsOf(state.state);
+    g.hasUint32 = state.hasUint32;
+    g.uinteger = state.uinteger >>> 0;
+    return g;
+  }
+
+  private stateBigInt(): bigint {
+    const limbs = [this.s0, this.s1, this.s2, this.s3, this.s4, this.s5, this.s6, this.s7];
+    return limbs.reduceRight((acc, l) => (acc << 16n) | BigInt(l), 0n);
+  }
+
+  /**
+   * state = state * MULT + inc (mod 2^128): 16-bit state limbs times 32-bit multiplier limbs, summed in 16-bit columns;
+   * a column holds at most four products below 2^48, so it stays exact in a double.
+   */
+  private step(): void {
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const s2 = this.s2;
+    const s3 = this.s3;
+    const s4 = this.s4;
+    const s5 = this.s5;
+    const s6 = this.s6;
+    const s7 = this.s7;
+    const t0 = s0 * N0 + this.i0;
+    let c = Math.floor(t0 * INV_2_16);
+    this.s0 = t0 - c * 65536;
+    const t1 = s1 * N0 + this.i1 + c;
+    c = Math.floor(t1 * INV_2_16);
+    this.s1 = t1 - c * 65536;
+    const t2 = s2 * N0 + s0 * N1 + this.i2 + c;
+    c = Math.floor(t2 * INV_2_16);
+    this.s2 = t2 - c * 65536;
+    const t3 = s3 * N0 + s1 * N1 + this.i3 + c;
+    c = Math.floor(t3 * INV_2_16);
+    this.s3 = t3 - c * 65536;
+    const t4 = s4 * N0 + s2 * N1 + s0 * N2 + this.i4 + c;
+    c = Math.floor(t4 * INV_2_16);
+    this.s4 = t4 - c * 65536;
+    const t5 = s5 * N0 + s3 * N1 + s1 * N2 + this.i5 + c;
+    c = Math.floor(t5 * INV_2_16);
+    this.s5 = t5 - c * 65536;
+    const t6 = s6 * N0 + s4 * N1 + s2 * N2 + s0 * N3 + this.i6 + c;
+    c = Math.floor(t6 * INV_2_16);
+    this.s6 = t6 - c * 65536;
+    const t7 = s7 * N0 + s5 * N1 + s3 * N2 + s1 * N3 + this.i7 + c;
+    this.s7 = t7 - Math.floor(t7 * INV_2_16) * 65536;
   }
 
   private next64(): void {
     this.step();
-    const s = this.state;
-    // XSL-RR: xor the 64-bit halves, rotate right by the top 6 bits of the state.
-    const xHi = ((s[7] * 65536 + s[6]) ^ (s[3] * 65536 + s[2])) >>> 0;
-    const xLo = ((s[5] * 65536 + s[4]) ^ (s[1] * 65536 + s[0])) >>> 0;
-    const rot = s[7] >>> 10;
-    if (rot === 0) {
-      this.outHi = xHi;
-      this.outLo = xLo;
-    } else if (rot < 32) {
-      this.outHi = ((xHi >>> rot) | (xLo << (32 - rot))) >>> 0;
-      this.outLo = ((xLo >>> rot) | (xHi << (32 - rot))) >>> 0;
-    } else if (rot === 32) {
-      this.outHi = xLo;
-      this.outLo = xHi;
-    } else {
-      const r = rot - 32;
-      this.outHi = ((xLo >>> r) | (xHi << (32 - r))) >>> 0;
-      this.outLo = ((xHi >>> r) | (xLo << (32 - r))) >>> 0;
-    }
+    // XSL-RR output: xor of the state's 64-bit halves, rotated.
+    const xHi = ((this.s7 * 65536 + this.s6) ^ (this.s3 * 65536 + this.s2)) >>> 0;
+    const xLo = ((this.s5 * 65536 + this.s4) ^ (this.s1 * 65536 + this.s0)) >>> 0;
+    // Rotate right by the top 6 bits, branch-free (the amount is random, so branches would mispredict): swap the
+    // halves when it is >= 32, then shift by the rest; (w << 1) << (31 - r) is w << (32 - r) but 0 when r = 0.
+    const rot = this.s7 >>> 10;
+    const r = rot & 31;
+    const swap = -(rot >>> 5) | 0;
+    const flip = (xHi ^ xLo) & swap;
+    const a = xHi ^ flip;
+    const b = xLo ^ flip;
+    this.outHi = ((a >>> r) | ((b << 1) << (31 - r))) >>> 0;
+    this.outLo = ((b >>> r) | ((a << 1) << (31 - r))) >>> 0;
   }
 
   /** Next raw 64-bit output (`bit_generator.random_raw()`). */

@@ -6,6 +6,7 @@
  * and stay identical no matter which worker draws it.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { WASM_MAX_BLOCKS, createWasmPhilox } from './philox_wasm.js';
 import { ZIG_F, ZIG_K, ZIG_R, ZIG_W } from './ziggurat.js';
 
 const M0 = 0xd2511f53;
@@ -64,7 +65,7 @@ export function philox4x32_10(
   out[3] = c3;
 }
 
-/** Stream-id constants for `CounterRng.from(seed, purpose, ...)`, so that different uses of one seed never share draws. */
+/** Stream-id constants for `CounterRng.from(seed, purpose, ...)`: different uses of one seed never share draws. */
 export const RngPurpose = {
   init: 1,
   mutation: 2,
@@ -87,6 +88,65 @@ const INV_TWO53 = 1 / 9007199254740992;
 // Tag word in the key-derivation counter, so derivation blocks can never coincide with output blocks of a stream.
 const DERIVE_TAG = 0x5eed1d5;
 
+/** Blocks generated per refill: amortises the WebAssembly call; 1 KiB of buffer per stream. */
+const BUFFER_BLOCKS = 64;
+const BUFFER_WORDS = BUFFER_BLOCKS * 4;
+const wasm = createWasmPhilox();
+const jsBlock = new Uint32Array(4);
+const sideBlock = new Uint32Array(4);
+
+/** Writes blocks [ctr, ctr + BUFFER_BLOCKS) of key (k0, k1) into `out`, in WebAssembly when available. */
+function fillBuffer(k0: number, k1: number, ctrLo: number, ctrHi: number, out: Uint32Array, useWasm: boolean): void {
+  if (useWasm && wasm !== undefined) {
+    out.set(wasm.fill(k0, k1, ctrLo, ctrHi, BUFFER_BLOCKS).subarray(0, BUFFER_WORDS));
+    return;
+  }
+  for (let b = 0; b < BUFFER_BLOCKS; b++) {
+    const lo = (ctrLo + b) >>> 0;
+    philox4x32_10(lo, lo < ctrLo ? (ctrHi + 1) >>> 0 : ctrHi, 0, 0, k0, k1, jsBlock);
+    out.set(jsBlock, b * 4);
+  }
+}
+
+/** Whether CounterRng runs its block function in WebAssembly here (else the identical JavaScript one). */
+export const counterRngUsesWasm: boolean = wasm !== undefined;
+
+/**
+ * The ziggurat's slow path (~1.2% of draws) for stream word `u` at (block, lane): the tail beyond R for the base
+ * layer, the wedge test otherwise, and fresh candidates when rejected. The extra words it needs come from the side
+ * blocks (blockLo, blockHi, 1 + lane, k), k = 0, 1, …, never from the main stream (whose blocks have 0 there), so
+ * every normal takes exactly one main-stream word and the normal at any position is a pure function of (key,
+ * position): batches can be computed in any order and any block regenerated alone.
+ */
+function slowNormal(u: number, k0: number, k1: number, blockLo: number, blockHi: number, lane: number): number {
+  let k = 0;
+  let pos = 4;
+  const side = (): number => {
+    if (pos === 4) {
+      philox4x32_10(blockLo, blockHi, 1 + lane, k++, k0, k1, sideBlock);
+      pos = 0;
+    }
+    return sideBlock[pos++];
+  };
+  for (;;) {
+    const i = u & 255;
+    const r = u >>> 9;
+    const x = r * ZIG_W[i];
+    if (r < ZIG_K[i]) return u & 256 ? -x : x;
+    if (i === 0) {
+      // Marsaglia's tail method; 1 - v keeps the logarithm's argument in (0, 1].
+      for (;;) {
+        const tx = -Math.log(1 - side() * INV_TWO32) / ZIG_R;
+        const ty = -Math.log(1 - side() * INV_TWO32);
+        if (ty + ty > tx * tx) return u & 256 ? -(ZIG_R + tx) : ZIG_R + tx;
+      }
+    }
+    const y = ZIG_F[i] + (side() >>> 8) * INV_TWO24 * (ZIG_F[i - 1] - ZIG_F[i]);
+    if (y < Math.exp(-0.5 * x * x)) return u & 256 ? -x : x;
+    u = side();
+  }
+}
+
 function checkSeed(seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0) {
     throw new InvalidArgumentError(
@@ -105,18 +165,30 @@ export class CounterRng {
   // 64-bit block counter as two 32-bit halves.
   private ctrLo = 0;
   private ctrHi = 0;
-  private readonly buf = new Uint32Array(4);
-  private pos = 4;
+  private readonly buf = new Uint32Array(BUFFER_WORDS);
+  private pos = BUFFER_WORDS;
+  // Block index of buf[0], for the ziggurat's side blocks.
+  private bufLo = 0;
+  private bufHi = 0;
+  /** False only in tests that check the JavaScript and WebAssembly paths agree. */
+  private useWasm = true;
 
   private constructor(k0: number, k1: number) {
     this.k0 = k0;
     this.k1 = k1;
   }
 
+  /** Same stream, forced onto the JavaScript block function (for cross-checking the WebAssembly one). */
+  withoutWasm(): this {
+    this.useWasm = false;
+    return this;
+  }
+
   /**
    * The stream for `seed` (integer in [0, 2^53)) and stream ids (integers in [0, 2^32), e.g. purpose, generation,
-   * agent). Ids are folded into the key one by one through Philox itself, with their position and count mixed in,
-   * so `from(s, 1)` and `from(s, 1, 0)` are unrelated streams.
+   * agent). Word j of the stream is word j mod 4 of the Philox block with counter (j div 4 as 64 bits, 0, 0).
+   * Ids are folded into the key one by one through Philox itself, with their position and count mixed in, so
+   * `from(s, 1)` and `from(s, 1, 0)` are unrelated streams; with no ids the key is the seed itself.
    */
   static from(seed: number, ...streamIds: number[]): CounterRng {
     checkSeed(seed);
@@ -165,20 +237,23 @@ export class CounterRng {
     }
     this.ctrLo = block % TWO32;
     this.ctrHi = Math.floor(block / TWO32);
-    this.pos = 4;
+    this.pos = BUFFER_WORDS;
     return this;
   }
 
   private refill(): void {
-    philox4x32_10(this.ctrLo, this.ctrHi, 0, 0, this.k0, this.k1, this.buf);
-    this.ctrLo = (this.ctrLo + 1) >>> 0;
-    if (this.ctrLo === 0) this.ctrHi = (this.ctrHi + 1) >>> 0;
+    fillBuffer(this.k0, this.k1, this.ctrLo, this.ctrHi, this.buf, this.useWasm);
+    this.bufLo = this.ctrLo;
+    this.bufHi = this.ctrHi;
+    const lo = (this.ctrLo + BUFFER_BLOCKS) >>> 0;
+    if (lo < this.ctrLo) this.ctrHi = (this.ctrHi + 1) >>> 0;
+    this.ctrLo = lo;
     this.pos = 0;
   }
 
   /** Uniform integer in [0, 2^32). */
   nextUint32(): number {
-    if (this.pos === 4) this.refill();
+    if (this.pos === BUFFER_WORDS) this.refill();
     return this.buf[this.pos++];
   }
 
@@ -208,34 +283,23 @@ export class CounterRng {
     }
   }
 
-  /** Standard normal draw (ziggurat, 24-bit resolution per layer); the same sequence `fillNormal` writes. */
+  /** Standard normal draw (256-layer ziggurat, 23-bit resolution per layer); the same sequence `fillNormal` writes. */
   nextNormal(): number {
-    for (;;) {
-      const u = this.nextUint32();
-      const i = u & 127;
-      const r = u >>> 8;
-      const x = r * ZIG_W[i];
-      if (r < ZIG_K[i]) return u & 128 ? -x : x;
-      const z = this.slowNormal(i, x);
-      if (z === z) return u & 128 ? -z : z;
-    }
+    if (this.pos === BUFFER_WORDS) this.refill();
+    return this.normalAt(this.pos++);
   }
 
-  /**
-   * The rejection branch of the ziggurat (~1.2% of draws): tail beyond R for the base layer, wedge test otherwise.
-   * Returns NaN when the candidate is rejected and a fresh word must be drawn.
-   */
-  private slowNormal(i: number, x: number): number {
-    if (i === 0) {
-      // Marsaglia's tail method; 1 - u keeps the logarithm's argument in (0, 1].
-      for (;;) {
-        const tx = -Math.log(1 - this.nextUint32() * INV_TWO32) / ZIG_R;
-        const ty = -Math.log(1 - this.nextUint32() * INV_TWO32);
-        if (ty + ty > tx * tx) return ZIG_R + tx;
-      }
+  /** The normal for buffered word p: the ziggurat's fast path inline, else its slow path. */
+  private normalAt(p: number): number {
+    const u = this.buf[p];
+    const i = u & 255;
+    const r = u >>> 9;
+    if (r < ZIG_K[i]) {
+      const x = r * ZIG_W[i];
+      return u & 256 ? -x : x;
     }
-    const y = ZIG_F[i] + (this.nextUint32() >>> 8) * INV_TWO24 * (ZIG_F[i - 1] - ZIG_F[i]);
-    return y < Math.exp(-0.5 * x * x) ? x : NaN;
+    const lo = (this.bufLo + (p >>> 2)) >>> 0;
+    return slowNormal(u, this.k0, this.k1, lo, lo < this.bufLo ? (this.bufHi + 1) >>> 0 : this.bufHi, p & 3);
   }
 
   /** Fills `out` with uniform float32 values in [low, high) (24-bit resolution; float32 rounding may give `high`). */
@@ -248,7 +312,7 @@ export class CounterRng {
     let pos = this.pos;
     const n = out.length;
     for (let j = 0; j < n; j++) {
-      if (pos === 4) {
+      if (pos === BUFFER_WORDS) {
         this.refill();
         pos = 0;
       }
@@ -258,25 +322,40 @@ export class CounterRng {
     return out;
   }
 
-  /** Fills `out` with normal float32 values of the given mean and std; the same draws as repeated `nextNormal()`. */
+  /**
+   * Fills `out` with normal float32 values of the given mean and std; the same draws as repeated `nextNormal()`.
+   * Bulk runs go through WebAssembly (block function and ziggurat fast path), the rest through the buffer.
+   */
   fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
     if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
       throw new InvalidArgumentError(`fillNormal needs a finite mean and std >= 0, got mean=${mean}, std=${std}`);
     }
-    const buf = this.buf;
     const n = out.length;
     let j = 0;
-    while (j < n) {
-      if (this.pos === 4) this.refill();
-      const u = buf[this.pos++];
-      const i = u & 127;
-      const r = u >>> 8;
-      let x = r * ZIG_W[i];
-      if (r >= ZIG_K[i]) {
-        x = this.slowNormal(i, x);
-        if (x !== x) continue;
+    while (j < n && this.pos < BUFFER_WORDS) out[j++] = mean + std * this.normalAt(this.pos++);
+    if (this.useWasm && wasm !== undefined) {
+      // Here the buffer is empty, so the counter is exactly at the next unread block.
+      const { k0, k1 } = this;
+      while (n - j >= 4) {
+        const blocks = Math.min(WASM_MAX_BLOCKS, (n - j) >>> 2);
+        const { ctrLo, ctrHi } = this;
+        const rejected = wasm.normals(k0, k1, ctrLo, ctrHi, blocks, mean, std);
+        for (let q = 0; q < rejected; q++) {
+          const w = wasm.rejects[q];
+          const lo = (ctrLo + (w >>> 2)) >>> 0;
+          const hi = lo < ctrLo ? (ctrHi + 1) >>> 0 : ctrHi;
+          wasm.floats[w] = mean + std * slowNormal(wasm.words[w], k0, k1, lo, hi, w & 3);
+        }
+        out.set(wasm.floats.subarray(0, 4 * blocks), j);
+        j += 4 * blocks;
+        const next = (ctrLo + blocks) >>> 0;
+        if (next < ctrLo) this.ctrHi = (ctrHi + 1) >>> 0;
+        this.ctrLo = next;
       }
-      out[j++] = mean + std * (u & 128 ? -x : x);
+    }
+    while (j < n) {
+      if (this.pos === BUFFER_WORDS) this.refill();
+      out[j++] = mean + std * this.normalAt(this.pos++);
     }
     return out;
   }

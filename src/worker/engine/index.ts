@@ -1,0 +1,25 @@
+import { CpuEngine } from './cpu_engine.js';
+import { TfjsEngine } from './tfjs_engine.js';
+import type { EvaluationEngine } from './types.js';
+
+export type BackendName = 'auto' | 'cpu' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu';
+
+/**
+ * The engine for `backend`. 'auto' picks tfjs-node-gpu when it is installed (GPU workers) and the CPU
+ * kernels otherwise: on CPU the hand-written kernels beat every TensorFlow.js backend for these small MLPs.
+ */
+export async function createEngine(backend: BackendName = 'auto'): Promise<EvaluationEngine> {
+  if (backend === 'cpu') return new CpuEngine();
+  if (backend === 'auto') {
+    try {
+      return await TfjsEngine.create('tfjs-node-gpu');
+    } catch {
+      return new CpuEngine();
+    }
+  }
+  return TfjsEngine.create(backend);
+}
+
+export { CpuEngine, TfjsEngine };
+export * from './types.js';
+export { evaluateShardInline, FITNESS_SAMPLING_PURPOSE } from './cpu_kernel.js';

@@ -1,0 +1,72 @@
+/**
+ * TensorFlow.js backend: the whole shard as batched matrix products (agents × samples), for GPU workers.
+ * Uses @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when installed (native libtensorflow), else the
+ * pure-JS @tensorflow/tfjs package. Sampled macro-F1 falls back to the CPU kernel on the logits' argmax-free path.
+ */
+import { layout, paramCount } from '../../shared/model/mlp.js';
+import { crossEntropy } from '../../shared/fitness/metrics.js';
+import { evaluateShardInline } from './cpu_kernel.js';
+import type { EvaluationEngine, ShardRequest } from './types.js';
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+/** Loads the best TensorFlow.js flavour available: native GPU, native CPU, then pure JS. */
+export async function loadTf(preferred: 'auto' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu' = 'auto'): Promise<{ tf: Tf; flavour: string }> {
+  const order =
+    preferred === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs'] : [preferred === 'tfjs' ? '@tensorflow/tfjs' : `@tensorflow/${preferred}`];
+  const errors: string[] = [];
+  for (const name of order) {
+    try {
+      const tf = (await import(name)) as Tf;
+      await tf.ready();
+      return { tf, flavour: `${name.replace('@tensorflow/', '')}:${tf.getBackend()}` };
+    } catch (e) {
+      errors.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js package could be loaded (${errors.join('; ')}); install one or use --backend cpu`);
+}
+
+export class TfjsEngine implements EvaluationEngine {
+  private constructor(
+    private readonly tf: Tf,
+    readonly backend: string,
+  ) {}
+
+  static async create(preferred: 'auto' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu' = 'auto'): Promise<TfjsEngine> {
+    const { tf, flavour } = await loadTf(preferred);
+    return new TfjsEngine(tf, flavour);
+  }
+
+  async evaluate(req: ShardRequest): Promise<Float32Array> {
+    const tf = this.tf;
+    const { spec, n } = req;
+    const A = req.end - req.start;
+    const P = paramCount(spec);
+    const k = spec.outputs;
+    const layers = layout(spec);
+    const logits = tf.tidy(() => {
+      let h: import('@tensorflow/tfjs').Tensor3D = tf.tile(tf.tensor3d(req.x, [1, n, spec.inputs]), [A, 1, 1]);
+      const all = tf.tensor2d(req.params, [A, P]);
+      layers.forEach((l, li) => {
+        const W = all.slice([0, l.weightOffset], [A, l.inputs * l.outputs]).reshape([A, l.outputs, l.inputs]) as import('@tensorflow/tfjs').Tensor3D;
+        const b = all.slice([0, l.biasOffset], [A, l.outputs]).reshape([A, 1, l.outputs]);
+        let z = tf.add(tf.matMul(h, W, false, true), b) as import('@tensorflow/tfjs').Tensor3D;
+        if (li < layers.length - 1) z = spec.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
+        h = z;
+      });
+      return h;
+    });
+    const data = (await logits.data()) as Float32Array;
+    logits.dispose();
+    const out = new Float32Array(A);
+    if (req.fitness === 'ce') {
+      for (let a = 0; a < A; a++) out[a] = crossEntropy(data.subarray(a * n * k, (a + 1) * n * k), req.y, k);
+      return out;
+    }
+    // Accuracy and sampled F1 need only the logits; reuse the CPU kernel's exact definitions on them.
+    return evaluateShardInline(req, out);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,3 @@
+export * from './backprop.js';
+export * from './optimizers.js';
+export * from './trainer.js';
