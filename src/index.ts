@@ -7,3 +7,6 @@ export * from './shared/envs/vector/index.js';
 export * from './shared/experts/index.js';
 export * from './shared/rng/index.js';
 export * from './shared/algorithms/index.js';
+export * from './shared/data/index.js';
+export * from './shared/model/index.js';
+export * from './shared/fitness/index.js';

@@ -1,0 +1,65 @@
+/**
+ * The built-in datasets `cartpole` and `lunarlander`: the offline stand-ins for NathanGavenski/CartPole-v1 and
+ * NathanGavenski/LunarLander-v2, generated once from the built-in experts and cached as Parquet.
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Dataset } from '../shared/data/dataset.js';
+import { DatasetError } from '../shared/data/errors.js';
+import { DEFAULT_EXPERT_STEPS, generateExpertDataset } from '../shared/data/generate.js';
+import { cacheRoot } from './cache.js';
+import { readParquetDataset, writeParquetDataset } from './parquet.js';
+
+export const BUILTIN_DATASETS: Readonly<Record<string, { envId: string; replaces: string }>> = {
+  cartpole: { envId: 'CartPole-v1', replaces: 'hf:NathanGavenski/CartPole-v1' },
+  lunarlander: { envId: 'LunarLander-v3', replaces: 'hf:NathanGavenski/LunarLander-v2' },
+};
+
+/** Bump when the generator's output changes (env or expert fixes) so that stale caches are not reused. */
+export const GENERATOR_VERSION = 1;
+
+export interface BuiltinDatasetOptions {
+  cacheDir?: string;
+  /** Default 0. */
+  seed?: number;
+  /** Default: the source dataset's size (500 000 CartPole, 384 000 LunarLander). */
+  steps?: number;
+  onProgress?: (phase: 'generate' | 'write' | 'read', done: number, total: number) => void;
+}
+
+/** Where a built-in dataset is cached. */
+export function builtinDatasetPath(name: string, seed: number, steps: number, root: string = cacheRoot()): string {
+  const { envId } = BUILTIN_DATASETS[name];
+  return join(root, 'generated', `${envId}-expert-v${GENERATOR_VERSION}-seed${seed}-steps${steps}.parquet`);
+}
+
+/** Loads a built-in dataset, generating and caching it on first use (deterministic: same seed, same rows). */
+export async function loadBuiltinDataset(name: string, opts: BuiltinDatasetOptions = {}): Promise<Dataset> {
+  const entry = BUILTIN_DATASETS[name];
+  if (!entry) {
+    throw new DatasetError(`unknown built-in dataset '${name}'; use ${Object.keys(BUILTIN_DATASETS).join(' or ')}`);
+  }
+  const seed = opts.seed ?? 0;
+  const steps = opts.steps ?? DEFAULT_EXPERT_STEPS[entry.envId];
+  const path = builtinDatasetPath(name, seed, steps, opts.cacheDir ?? cacheRoot());
+  const source = `${name} (generated:${entry.envId}:expert:seed=${seed}:steps=${steps}, cached at ${path})`;
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    return readParquetDataset(path, {
+      envId: entry.envId,
+      source,
+      onProgress: (d, t) => opts.onProgress?.('read', d, t),
+    });
+  }
+  const ds = generateExpertDataset({
+    envId: entry.envId,
+    steps,
+    seed,
+    onProgress: (d, t) => opts.onProgress?.('generate', d, t),
+  });
+  await writeParquetDataset(ds, path, { onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+  return { ...ds, meta: { ...ds.meta, source } };
+}

@@ -1,0 +1,112 @@
+/** `loadDataset(ref)`: the one entry point experiments use to get rows, whatever the reference names. */
+import { extname } from 'node:path';
+import type { Dataset } from '../shared/data/dataset.js';
+import { concatDatasets } from '../shared/data/dataset.js';
+import { DatasetError } from '../shared/data/errors.js';
+import { datasetEnvSpec } from '../shared/data/envs.js';
+import { BUILTIN_DATASETS, loadBuiltinDataset } from './builtin.js';
+import { ensureHfDataset, formatHfRef } from './hf.js';
+import type { HfDownloadOptions } from './hf.js';
+import { fileSize } from './files.js';
+import { readJsonlDataset, writeJsonlDataset } from './jsonl.js';
+import { readParquetDataset, writeParquetDataset } from './parquet.js';
+
+export type LoadPhase = 'download' | 'read' | 'generate' | 'write';
+
+export interface LoadDatasetOptions {
+  /** The env the rows belong to; inferred from the obs size (or the built-in name) when omitted. */
+  envId?: string;
+  /** Cache root (default $EVOSCALE_CACHE or ~/.cache/evoscale). */
+  cacheDir?: string;
+  /** Built-in datasets only: generation seed (default 0) and rows (default 500k / 384k). */
+  seed?: number;
+  steps?: number;
+  /** hf: references only. */
+  fetch?: HfDownloadOptions['fetch'];
+  accessToken?: string;
+  hubUrl?: string;
+  /** Progress of long work: bytes for downloads and JSONL reads, rows otherwise. */
+  onProgress?: (phase: LoadPhase, done: number, total: number, unit: 'rows' | 'bytes') => void;
+}
+
+const REF_HELP =
+  `use a built-in name (${Object.keys(BUILTIN_DATASETS).join(', ')}), a .jsonl or .parquet file, ` +
+  `or hf:<owner>/<name>`;
+
+const readUnit = (path: string): 'rows' | 'bytes' => (extname(path).toLowerCase() === '.parquet' ? 'rows' : 'bytes');
+
+/** Reads one local file by its extension (.jsonl or .parquet). */
+export async function readDatasetFile(
+  path: string,
+  opts: { envId?: string; source?: string; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Dataset> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return readJsonlDataset(path, opts);
+  if (ext === '.parquet') return readParquetDataset(path, opts);
+  await fileSize(path, `; ${REF_HELP}`);
+  throw new DatasetError(`${path}: unknown dataset format '${ext || '(none)'}'; use a .jsonl or .parquet file`);
+}
+
+/** Writes a dataset as JSONL or Parquet, chosen by the extension of `path`. */
+export async function writeDatasetFile(
+  ds: Dataset,
+  path: string,
+  opts: { onProgress?: (done: number, total: number) => void } = {},
+): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return writeJsonlDataset(ds, path, opts);
+  if (ext === '.parquet') return writeParquetDataset(ds, path, opts);
+  throw new DatasetError(
+    `${path}: cannot tell the format from '${ext || '(no extension)'}'; end the name in .jsonl or .parquet`,
+  );
+}
+
+/**
+ * Loads a dataset from `ref`: 'cartpole' | 'lunarlander' (built-in expert data, generated once and cached),
+ * a .jsonl/.parquet path, or 'hf:owner/name' (cached or downloaded). All-or-nothing: throws DatasetError.
+ */
+export async function loadDataset(ref: string, opts: LoadDatasetOptions = {}): Promise<Dataset> {
+  const builtin = BUILTIN_DATASETS[ref.toLowerCase()];
+  if (builtin) {
+    if (opts.envId !== undefined && datasetEnvSpec(opts.envId).id !== builtin.envId) {
+      throw new DatasetError(`'${ref}' is ${builtin.envId} data, but envId ${opts.envId} was asked for`);
+    }
+    return loadBuiltinDataset(ref.toLowerCase(), {
+      cacheDir: opts.cacheDir,
+      seed: opts.seed,
+      steps: opts.steps,
+      onProgress: (phase, d, t) => opts.onProgress?.(phase, d, t, 'rows'),
+    });
+  }
+  if (ref.startsWith('hf:')) {
+    const got = await ensureHfDataset(ref, {
+      cacheDir: opts.cacheDir,
+      fetch: opts.fetch,
+      accessToken: opts.accessToken,
+      hubUrl: opts.hubUrl,
+      onProgress: (b, t) => opts.onProgress?.('download', b, t, 'bytes'),
+    });
+    const name = formatHfRef(got.ref);
+    const parts: Dataset[] = [];
+    for (const file of got.files) {
+      parts.push(
+        await readDatasetFile(file, {
+          envId: opts.envId,
+          source: got.files.length === 1 ? `${name} (${file})` : file,
+          onProgress: (d, t) => opts.onProgress?.('read', d, t, readUnit(file)),
+        }),
+      );
+    }
+    if (parts.length === 1) return parts[0];
+    return concatDatasets(parts, { source: `${name} (${got.files.length} files in ${got.dir})`, files: got.files });
+  }
+  if (opts.seed !== undefined || opts.steps !== undefined) {
+    throw new DatasetError(
+      `seed and steps only apply to the built-in datasets (${Object.keys(BUILTIN_DATASETS).join(', ')})`,
+    );
+  }
+  return readDatasetFile(ref, {
+    envId: opts.envId,
+    onProgress: (d, t) => opts.onProgress?.('read', d, t, readUnit(ref)),
+  });
+}

@@ -1,0 +1,93 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinDatasetPath } from '../../src/data/builtin.js';
+import { hfCacheDir, parseHfRef } from '../../src/data/hf.js';
+import { writeJsonlDataset } from '../../src/data/jsonl.js';
+import { loadDataset, writeDatasetFile } from '../../src/data/load.js';
+import { writeParquetDataset } from '../../src/data/parquet.js';
+import { DatasetError } from '../../src/shared/data/errors.js';
+import { arraysOf, sampleDataset, tempDir } from './fixtures.js';
+
+const tmp = tempDir();
+after(tmp.cleanup);
+
+const forbiddenFetch: typeof fetch = async (input) => {
+  throw new Error(`unexpected network request to ${String(input)}`);
+};
+
+test('loadDataset reads .jsonl and .parquet paths by extension', async () => {
+  const ds = sampleDataset(64, 'Acrobot-v1');
+  const j = join(tmp.dir, 'a.jsonl');
+  const p = join(tmp.dir, 'a.parquet');
+  await writeDatasetFile(ds, j);
+  await writeDatasetFile(ds, p);
+  assert.deepStrictEqual(arraysOf(await loadDataset(j)), arraysOf(ds));
+  assert.deepStrictEqual(arraysOf(await loadDataset(p)), arraysOf(ds));
+});
+
+test('an unknown reference says which references exist', async () => {
+  await assert.rejects(loadDataset(join(tmp.dir, 'cartpol')), (err: unknown) => {
+    assert.ok(err instanceof DatasetError);
+    assert.equal(err.code, 'DATASET_NOT_FOUND');
+    assert.match(
+      err.message,
+      /no such file: .*cartpol; use a built-in name \(cartpole, lunarlander\), a \.jsonl or \.parquet file, or hf:<owner>\/<name>/,
+    );
+    return true;
+  });
+});
+
+test('an existing file with an unknown extension is refused by format', async () => {
+  const p = join(tmp.dir, 'data.csv');
+  writeFileSync(p, 'a,b\n');
+  await assert.rejects(loadDataset(p), /unknown dataset format '\.csv'; use a \.jsonl or \.parquet file/);
+  await assert.rejects(
+    writeDatasetFile(sampleDataset(2), join(tmp.dir, 'out.txt')),
+    /end the name in \.jsonl or \.parquet/,
+  );
+});
+
+test('an hf: reference loads the cached copy offline, naming the dataset as its source', async () => {
+  const cacheDir = join(tmp.dir, 'cache-hf');
+  const dir = hfCacheDir(parseHfRef('hf:NathanGavenski/CartPole-v1'), cacheDir);
+  mkdirSync(dir, { recursive: true });
+  const ds = sampleDataset(50);
+  await writeJsonlDataset(ds, join(dir, 'teacher.jsonl'));
+  const got = await loadDataset('hf:NathanGavenski/CartPole-v1', { cacheDir, fetch: forbiddenFetch });
+  assert.deepStrictEqual(arraysOf(got), arraysOf(ds));
+  assert.match(got.meta.source, /^hf:NathanGavenski\/CartPole-v1 \(/);
+});
+
+test('an hf: dataset in several Parquet shards loads as one, in shard order', async () => {
+  const cacheDir = join(tmp.dir, 'cache-shards');
+  const dir = join(hfCacheDir(parseHfRef('hf:o/sharded'), cacheDir), 'default', 'train');
+  mkdirSync(dir, { recursive: true });
+  const ds = sampleDataset(90);
+  const { sliceRows } = await import('../../src/shared/data/dataset.js');
+  await writeParquetDataset(sliceRows(ds, 0, 40), join(dir, '0000.parquet'));
+  await writeParquetDataset(sliceRows(ds, 40), join(dir, '0001.parquet'));
+  const got = await loadDataset('hf:o/sharded', { cacheDir, fetch: forbiddenFetch });
+  assert.deepStrictEqual(arraysOf(got), arraysOf(ds));
+});
+
+test("the built-in 'cartpole' dataset is generated once, cached, and read back identically", async () => {
+  const cacheDir = join(tmp.dir, 'cache-builtin');
+  const phases = new Set<string>();
+  const first = await loadDataset('cartpole', { cacheDir, steps: 1500, seed: 4, onProgress: (p) => phases.add(p) });
+  assert.ok(phases.has('generate') && phases.has('write'), [...phases].join(','));
+  const path = builtinDatasetPath('cartpole', 4, 1500, cacheDir);
+  assert.ok(existsSync(path), 'cached file exists');
+  assert.deepEqual(readdirSync(join(cacheDir, 'generated')), [path.split('/').at(-1)]);
+  phases.clear();
+  const second = await loadDataset('cartpole', { cacheDir, steps: 1500, seed: 4, onProgress: (p) => phases.add(p) });
+  assert.deepEqual([...phases], ['read']);
+  assert.deepStrictEqual(arraysOf(second), arraysOf(first));
+  assert.equal(second.meta.synthetic, true);
+  assert.equal(first.envId, 'CartPole-v1');
+});
+
+test('seed and steps are refused for files, where they mean nothing', async () => {
+  await assert.rejects(loadDataset(join(tmp.dir, 'a.jsonl'), { seed: 1 }), /only apply to the built-in datasets/);
+});
