@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerRolloutCommand } from './commands/rollout.js';
 import { registerDatasetCommands } from './commands/dataset.js';
+import { registerRunCommand } from './commands/run.js';
 
 /** Builds the commander program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -11,5 +12,6 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRolloutCommand(program);
   registerDatasetCommands(program);
+  registerRunCommand(program);
   return program;
 }

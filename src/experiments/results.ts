@@ -100,6 +100,18 @@ export class TrialDirectory {
     writeJsonAtomic(this.summaryPath, summary);
   }
 
+  /** The trained parameters (raw little-endian float32, the flat layout of src/shared/model). */
+  writeFinalParams(params: Float32Array): void {
+    writeFileAtomic(join(this.dir, 'final_params.f32'), new Uint8Array(params.buffer.slice(params.byteOffset, params.byteOffset + params.byteLength)));
+  }
+
+  readFinalParams(): Float32Array | undefined {
+    const p = join(this.dir, 'final_params.f32');
+    if (!existsSync(p)) return undefined;
+    const b = readFileSync(p);
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  }
+
   /** Saves the latest checkpoint (replacing the previous one atomically). */
   writeCheckpoint(name: string, data: Uint8Array): void {
     writeFileAtomic(join(this.checkpointDir, name), data);

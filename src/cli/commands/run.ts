@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { InvalidArgumentError } from '../../shared/errors.js';
+import { EXP1_DEFAULTS, planExp1, runExp1, type Exp1Config } from '../../experiments/exp1.js';
+import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
+import { createProgress } from '../../experiments/progress.js';
+import { parseIntOption, parseNumberList } from '../options.js';
+
+interface RunFlags {
+  config?: string;
+  dataset?: string;
+  env?: string;
+  sizes?: string;
+  fractions?: string;
+  methods?: string;
+  seeds?: string;
+  budget?: string;
+  sgdSteps?: string;
+  budgetSeconds?: string;
+  epochs?: string;
+  generations?: string;
+  datasetSteps?: string;
+  out: string;
+  resume?: boolean;
+  plan?: boolean;
+  workers?: string;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InvalidArgumentError(`--config ${path}: cannot read the file (${(e as Error).message})`);
+  }
+  const value: unknown = path.endsWith('.yaml') || path.endsWith('.yml') ? parseYaml(text) : JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(`--config ${path}: expected an object of settings, e.g. {"seeds": [0, 1]}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function mergeKnown<T extends object>(defaults: T, file: Record<string, unknown>, where: string): T {
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(file)) {
+    if (!(k in defaults) && k !== 'envIds' && k !== 'budgetSeconds' && k !== 'datasetSteps') {
+      throw new InvalidArgumentError(`${where}: unknown setting '${k}'; known: ${Object.keys(defaults).join(', ')}`);
+    }
+    out[k] = v;
+  }
+  return out as T;
+}
+
+const ints = (name: string, raw: string): number[] =>
+  parseNumberList(name, raw).map((v) => {
+    if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${name}: ${v} is not a non-negative integer`);
+    return v;
+  });
+
+function exp1Config(f: RunFlags): Exp1Config {
+  const c = mergeKnown(EXP1_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
+  if (f.dataset) c.dataset = f.dataset;
+  if (f.env) c.envId = f.env;
+  if (f.sizes) c.sizes = ints('--sizes', f.sizes);
+  if (f.methods) c.methods = f.methods.split(',').map((s) => s.trim());
+  if (f.seeds) c.seeds = ints('--seeds', f.seeds);
+  if (f.epochs) c.epochs = parseIntOption('--epochs', f.epochs, 1);
+  if (f.generations) c.generations = parseIntOption('--generations', f.generations, 1);
+  if (f.budget) throw new InvalidArgumentError('exp1 has fixed budgets: use --epochs and --generations');
+  if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
+  return c;
+}
+
+function exp2Config(f: RunFlags): Exp2Config {
+  const c = mergeKnown(EXP2_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
+  if (f.dataset) c.datasets = f.dataset.split(',').map((s) => s.trim());
+  if (f.env) c.envIds = Object.fromEntries(c.datasets.map((d) => [d, f.env as string]));
+  if (f.fractions) c.fractions = parseNumberList('--fractions', f.fractions).map((v) => (v > 1 ? v / 100 : v));
+  if (f.methods) c.methods = f.methods.split(',').map((s) => s.trim());
+  if (f.seeds) c.seeds = ints('--seeds', f.seeds);
+  if (f.budget) {
+    const g = parseIntOption('--budget', f.budget, 1);
+    c.sgdSteps = Math.round((g * EXP2_DEFAULTS.sgdSteps) / EXP2_DEFAULTS.neGenerations);
+    c.neGenerations = g;
+  }
+  if (f.sgdSteps) c.sgdSteps = parseIntOption('--sgd-steps', f.sgdSteps, 1);
+  if (f.budgetSeconds) {
+    const s = Number(f.budgetSeconds);
+    if (!(s > 0)) throw new InvalidArgumentError(`--budget-seconds must be a positive number, got '${f.budgetSeconds}'`);
+    c.budgetSeconds = s;
+  }
+  if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
+  return c;
+}
+
+/** `evoscale run exp1|exp2`: runs an experiment of the proposal end to end on this machine. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run experiment 1 or 2 of the research proposal: trials, results/, figures and report.md')
+    .argument('<experiment>', 'exp1 | exp2')
+    .option('--config <file>', 'JSON or YAML file with any of the settings below (flags override it)')
+    .option('--dataset <ref>', "dataset: 'cartpole' | 'lunarlander' | <file.jsonl|.parquet> | hf:<owner>/<name> (exp2: comma-separated list; default exp1 cartpole, exp2 cartpole)")
+    .option('--env <id>', 'environment id of a dataset file (built-in datasets know theirs)')
+    .option('--sizes <list>', `exp1 training-set sizes (default ${EXP1_DEFAULTS.sizes.join(',')})`)
+    .option('--fractions <list>', 'exp2 training fractions of the whole dataset (default 0.9,0.3,0.1)')
+    .option('--methods <list>', 'methods to run (default: all of the experiment; see --plan for names)')
+    .option('--seeds <list>', 'seeds; results are aggregated as mean ± 95% CI (default 0)')
+    .option('--budget <generations>', `exp2 step budget: NE generations per trial; SGD steps scale with it (default ${EXP2_DEFAULTS.neGenerations} gens / ${EXP2_DEFAULTS.sgdSteps} steps)`)
+    .option('--sgd-steps <n>', 'exp2 SGD steps per trial (overrides the scaling of --budget)')
+    .option('--budget-seconds <s>', 'exp2: give every trial exactly this much wall-clock time instead (not bit-reproducible)')
+    .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
+    .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
+    .option('--dataset-steps <n>', 'rows of a built-in dataset (default: 500000 cartpole / 384000 lunarlander)')
+    .option('--out <dir>', 'results folder', 'results')
+    .option('--resume', 'continue an interrupted run: finished trials are kept, others resume from their checkpoint')
+    .option('--plan', 'print the trials (and exp1 planned FLOPs) as JSON without training')
+    .option('--workers <n>', `worker threads (default: one per core, ${availableParallelism()} here; 0 = inline)`)
+    .action(async (experiment: string, flags: RunFlags) => {
+      if (experiment !== 'exp1' && experiment !== 'exp2') {
+        throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1 or exp2 (exp3 needs human data: see README)`);
+      }
+      const workers = flags.workers !== undefined ? parseIntOption('--workers', flags.workers, 0, 256) : availableParallelism();
+      const command = `npx evoscale ${process.argv.slice(2).join(' ')}`;
+      if (experiment === 'exp1') {
+        const cfg = exp1Config(flags);
+        if (flags.plan) {
+          const plan = planExp1(cfg);
+          process.stdout.write(
+            JSON.stringify(
+              {
+                experiment: 'exp1',
+                config: cfg,
+                trials: plan.map((p) => ({ id: p.spec.id, method: p.spec.method.name, trainSize: p.spec.trainSet.size, seed: p.spec.seed, steps: p.spec.budget.steps, plannedFlops: p.plannedFlops })),
+                totalPlannedFlops: plan.reduce((a, p) => a + p.plannedFlops, 0),
+              },
+              null,
+              2,
+            ) + '\n',
+          );
+          return;
+        }
+        const progress = createProgress(planExp1(cfg).length);
+        const { dir } = await runExp1(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
+        progress.close();
+        process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
+        return;
+      }
+      const cfg = exp2Config(flags);
+      if (flags.plan) {
+        const specs = planExp2(cfg);
+        process.stdout.write(
+          JSON.stringify({ experiment: 'exp2', config: cfg, trials: specs.map((s) => ({ id: s.id, method: s.method.name, dataset: s.dataset, fraction: s.trainSet.fraction, seed: s.seed, budget: s.budget })) }, null, 2) + '\n',
+        );
+        return;
+      }
+      const progress = createProgress(planExp2(cfg).length);
+      const { dir } = await runExp2(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
+      progress.close();
+      process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
+    });
+}

@@ -1,0 +1,39 @@
+/** What a report records about where a run happened, so readers can reproduce it. */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release } from 'node:os';
+
+export interface RunEnvironment {
+  evoscale: string;
+  node: string;
+  platform: string;
+  cpu: string;
+  cores: number;
+  backend: string;
+  workers: number;
+  startedAt: string;
+}
+
+export function runEnvironment(workers: number, backend = 'cpu'): RunEnvironment {
+  let version = 'unknown';
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    version = pkg.version;
+  } catch {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      version = pkg.version;
+    } catch {
+      // running from an unusual layout: leave 'unknown'
+    }
+  }
+  return {
+    evoscale: version,
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    backend,
+    workers,
+    startedAt: new Date().toISOString(),
+  };
+}

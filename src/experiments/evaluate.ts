@@ -1,0 +1,64 @@
+/** Test-set and environment evaluation of one parameter vector, shared by every method. */
+import { actionMatch, crossEntropy, macroF1, sampledMacroF1 } from '../shared/fitness/metrics.js';
+import { argmaxRows, forward, forwardScratch, greedyPolicy, type MlpSpec } from '../shared/model/mlp.js';
+import { CounterRng } from '../shared/rng/philox.js';
+import { make } from '../shared/envs/registry.js';
+import type { LabelledData } from '../worker/sgd/trainer.js';
+
+/** Stream id of the sampling noise used when scoring sampled macro-F1 on the test set. */
+const EVAL_SAMPLING_PURPOSE = 12;
+
+export interface TestMetrics {
+  testLoss: number;
+  /** Macro-F1 of actions sampled from the policy's softmax, averaged over `trials` (the proposal's metric). */
+  testMacroF1: number;
+  /** Macro-F1 of the greedy (argmax) actions. */
+  testMacroF1Greedy: number;
+  testActionMatch: number;
+}
+
+/** Scores `params` on labelled data. Sampling noise is keyed by (seed, evalIndex): reproducible, no shared state. */
+export function evaluateOnData(
+  spec: MlpSpec,
+  params: Float32Array,
+  data: LabelledData,
+  seed: number,
+  evalIndex: number,
+  trials = 10,
+): TestMetrics {
+  const k = spec.outputs;
+  const logits = new Float32Array(data.n * k);
+  forward(spec, params, data.x, data.n, logits, forwardScratch(spec, data.n));
+  const pred = argmaxRows(logits, data.n, k);
+  return {
+    testLoss: crossEntropy(logits, data.y, k),
+    testMacroF1: sampledMacroF1(logits, data.y, k, trials, CounterRng.from(seed, EVAL_SAMPLING_PURPOSE, evalIndex)),
+    testMacroF1Greedy: macroF1(data.y, pred),
+    testActionMatch: actionMatch(data.y, pred),
+  };
+}
+
+/** Mean return of the greedy policy over `episodes` episodes seeded seedBase, seedBase+1, … */
+export function meanEpisodeReturn(
+  envId: string,
+  spec: MlpSpec,
+  params: Float32Array,
+  episodes: number,
+  seedBase: number,
+): { mean: number; returns: number[] } {
+  const env = make(envId);
+  const policy = greedyPolicy(spec, params);
+  const returns: number[] = [];
+  for (let e = 0; e < episodes; e++) {
+    let { obs } = env.reset({ seed: seedBase + e });
+    let total = 0;
+    for (;;) {
+      const r = env.step(policy(obs));
+      total += r.reward;
+      obs = r.obs;
+      if (r.terminated || r.truncated) break;
+    }
+    returns.push(total);
+  }
+  return { mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, episodes), returns };
+}

@@ -1,0 +1,162 @@
+/**
+ * Experiment 1 of the proposal: dataset size vs performance, Adam (150 epochs, batch 64) against the
+ * tournament GA (population 100, 100 generations, fitness on the whole training set), CartPole expert data.
+ */
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { EXP1_MLP, paramCount, describeSpec } from '../shared/model/mlp.js';
+import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
+import { InvalidArgumentError } from '../shared/errors.js';
+import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
+import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
+import { ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
+import { runEnvironment } from './environment.js';
+import { EXP1_METHODS, resolveMethods } from './methods.js';
+import type { ProgressSink } from './progress.js';
+import { writeJsonAtomic } from './results.js';
+import { runTrials } from './runner.js';
+import type { TrialSpec, TrialSummary } from './trial.js';
+
+export interface Exp1Config {
+  dataset: string;
+  envId: string;
+  sizes: number[];
+  methods: string[];
+  seeds: number[];
+  epochs: number;
+  generations: number;
+  testSize: number;
+  evalEpisodes: number;
+  /** Rows of a built-in dataset (default: the source's 500k). */
+  datasetSteps?: number;
+  splitSeed: number;
+}
+
+export const EXP1_DEFAULTS: Exp1Config = {
+  dataset: 'cartpole',
+  envId: 'CartPole-v1',
+  sizes: [...EXPERIMENT1_SUBSET_SIZES],
+  methods: Object.keys(EXP1_METHODS),
+  seeds: [0],
+  epochs: 150,
+  generations: 100,
+  testSize: EXPERIMENT1_TEST_SIZE,
+  evalEpisodes: 50,
+  splitSeed: 0,
+};
+
+export interface PlannedTrial {
+  spec: TrialSpec;
+  plannedFlops: number;
+}
+
+/** The trials of experiment 1 and the FLOPs each will spend (what `--plan` prints). */
+export function planExp1(cfg: Exp1Config): PlannedTrial[] {
+  const methods = resolveMethods(EXP1_METHODS, cfg.methods);
+  for (const s of cfg.sizes) if (!Number.isInteger(s) || s <= 0) throw new InvalidArgumentError(`--sizes: ${s} is not a positive integer`);
+  const out: PlannedTrial[] = [];
+  for (const size of cfg.sizes) {
+    for (const method of methods) {
+      for (const seed of cfg.seeds) {
+        const steps = method.kind === 'sgd' ? cfg.epochs * Math.ceil(size / method.batchSize) : cfg.generations;
+        const plannedFlops =
+          method.kind === 'sgd'
+            ? sgdFlops(EXP1_MLP, cfg.epochs * size)
+            : neuroevolutionFlops(EXP1_MLP, cfg.generations * method.populationSize * size);
+        out.push({
+          plannedFlops,
+          spec: {
+            experiment: 'exp1',
+            id: `n${size}_${method.name}_s${seed}`,
+            envId: cfg.envId,
+            dataset: cfg.dataset,
+            ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),
+            trainSet: { size, rows: size },
+            split: { kind: 'exp1', seed: cfg.splitSeed, testSize: cfg.testSize },
+            method,
+            model: EXP1_MLP,
+            seed,
+            budget: { steps },
+            evalPoints: 10,
+            evalEpisodes: cfg.evalEpisodes,
+            checkpointEvery: 1,
+          },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export interface RunExperimentOptions {
+  out: string;
+  resume: boolean;
+  workers?: number;
+  progress: ProgressSink;
+  /** The command line that reproduces this run, for the report. */
+  command: string;
+}
+
+/** Runs experiment 1 end to end: trials, aggregate.json, the four-panel figure and report.md. */
+export async function runExp1(cfg: Exp1Config, opts: RunExperimentOptions): Promise<{ dir: string; summaries: TrialSummary[] }> {
+  const plan = planExp1(cfg);
+  const dir = join(opts.out, 'exp1');
+  writeJsonAtomic(join(dir, 'experiment.json'), { config: cfg, trials: plan.map((p) => p.spec.id) });
+  const env = runEnvironment(opts.workers ?? 0);
+  const summaries = await runTrials(
+    plan.map((p) => p.spec),
+    join(dir, 'trials'),
+    { workers: opts.workers, resume: opts.resume, progress: opts.progress },
+  );
+  await writeExp1Outputs(dir, cfg, summaries, env, opts.command);
+  return { dir, summaries };
+}
+
+/** Aggregates summaries into the figure, aggregate.json and report.md (also used by `evoscale plot`). */
+export async function writeExp1Outputs(
+  dir: string,
+  cfg: Exp1Config,
+  summaries: readonly TrialSummary[],
+  env: ReturnType<typeof runEnvironment>,
+  command: string,
+): Promise<void> {
+  const rows = [...groupBy(summaries, (s) => `${s.method}|${s.trainSet.size}`).values()].map((g) => ({
+    method: g[0].method === 'dl_adam' ? 'DL (Adam)' : g[0].method === 'ga_tournament' ? 'GA (tournament)' : g[0].method,
+    datasetSize: g[0].trainSet.size ?? g[0].trainSet.rows,
+    flops: g.reduce((a, s) => a + s.flops, 0) / g.length,
+    actionMatch: ci(g.map((s) => s.final.testActionMatch)),
+    episodeReturn: ci(g.map((s) => s.final.meanReturn ?? NaN)),
+    wallSeconds: g.reduce((a, s) => a + s.wallSeconds, 0),
+  }));
+  writeJsonAtomic(join(dir, 'aggregate.json'), { rows, environment: env });
+  const fig = await renderVegaLite(exp1FourPanel(rows), join(dir, 'plots', 'exp1_scaling'));
+  const table = markdownTable(
+    ['method', 'train samples', 'test action match %', 'mean return (50 episodes)', 'FLOPs', 'wall s'],
+    rows.map((r) => [r.method, r.datasetSize, fmtCi(r.actionMatch, 2, 100), fmtCi(r.episodeReturn, 1), r.flops.toExponential(3), r.wallSeconds.toFixed(1)]),
+  );
+  const report = `# Experiment 1: dataset size vs performance (DL vs GA)
+
+Network ${describeSpec(EXP1_MLP)} (${paramCount(EXP1_MLP)} parameters). DL: Adam lr 1e-3, ${cfg.epochs} epochs, batch 64.
+GA: tournament selection (k=3) with elitism, population 100, ${cfg.generations} generations, Gaussian mutation σ=0.01 on
+every parameter, fitness = action match on the whole training set. Data: \`${cfg.dataset}\` (${cfg.envId}), test set
+${cfg.testSize} rows, training subsets ${cfg.sizes.join(', ')}. Seeds: ${cfg.seeds.join(', ')}; values are means with 95%
+confidence intervals across seeds where there is more than one.
+
+![Experiment 1](plots/exp1_scaling.png)
+
+${table}
+
+FLOPs follow the proposal's counting: 2 per multiply-add, forward only for GA fitness, forward + backward (3×) for DL.
+
+## Environment
+- evoscale ${env.evoscale}, Node ${env.node}, ${env.platform}
+- CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; worker threads: ${env.workers}
+
+## Reproduce
+\`\`\`sh
+${command}
+\`\`\`
+Per-trial results: \`trials/<id>/{config.json,metrics.jsonl,summary.json,checkpoints/}\`. Figure files: ${fig.svgPath.split('/').pop()}, ${fig.pngPath.split('/').pop()}.
+`;
+  writeFileSync(join(dir, 'report.md'), report);
+}

@@ -1,0 +1,86 @@
+/**
+ * The methods the experiments compare, as plain data: a method name resolves to an optimizer (SGD/Adam)
+ * or a neuroevolution algorithm with its mutation mode and fitness.
+ */
+import { InvalidArgumentError } from '../shared/errors.js';
+import type { AlgorithmName, MutationOptions } from '../shared/algorithms/index.js';
+import type { FitnessKind } from '../worker/engine/types.js';
+import type { OptimizerSpec } from '../worker/sgd/optimizers.js';
+
+export interface SgdMethod {
+  readonly kind: 'sgd';
+  readonly name: string;
+  readonly optimizer: OptimizerSpec;
+  readonly batchSize: number;
+}
+
+export interface NeMethod {
+  readonly kind: 'ne';
+  readonly name: string;
+  readonly algorithm: AlgorithmName;
+  readonly populationSize: number;
+  readonly mutation: MutationOptions;
+  readonly fitness: FitnessKind;
+  /** Samples per generation; 'all' evaluates the whole training set every generation (experiment 1). */
+  readonly batchSize: number | 'all';
+  /** Sampling trials of macro-F1 fitness. */
+  readonly trials: number;
+  readonly tournamentSize?: number;
+  readonly eliteCount?: number;
+}
+
+export type Method = SgdMethod | NeMethod;
+
+/** Experiment 1: Adam on mini-batches of 64, and the tournament GA on the whole training set. */
+export const EXP1_METHODS: Readonly<Record<string, Method>> = {
+  dl_adam: { kind: 'sgd', name: 'dl_adam', optimizer: { kind: 'adam', lr: 1e-3 }, batchSize: 64 },
+  ga_tournament: {
+    kind: 'ne',
+    name: 'ga_tournament',
+    algorithm: 'tournament_ga',
+    populationSize: 100,
+    mutation: { mode: 'fixed_sigma', sigma: 0.01, probability: 1 },
+    fitness: 'accuracy',
+    batchSize: 'all',
+    trials: 1,
+    tournamentSize: 3,
+    eliteCount: 1,
+  },
+};
+
+function neMethod(algo: 'ga' | 'es', sigma: 'fixed' | 'adaptive', fit: 'ce' | 'f1'): NeMethod {
+  return {
+    kind: 'ne',
+    name: `${algo}_${sigma}_${fit}`,
+    algorithm: algo === 'ga' ? 'simple_ga' : 'simple_es',
+    populationSize: 50,
+    mutation: sigma === 'fixed' ? { mode: 'fixed_sigma', sigma: 1e-3, probability: 1 } : { mode: 'adaptive_sigma', sigmaInit: 1e-3, sigmaNoise: 1e-2 },
+    fitness: fit === 'ce' ? 'ce' : 'macro_f1',
+    batchSize: 32,
+    trials: 10,
+  };
+}
+
+/** Experiment 2's nine methods: SGD and {simple_ga, simple_es} × {fixed, adaptive σ} × {CE, macro-F1}. */
+export const EXP2_METHODS: Readonly<Record<string, Method>> = Object.fromEntries(
+  [
+    { kind: 'sgd', name: 'sgd', optimizer: { kind: 'sgd', lr: 1e-3 }, batchSize: 32 } as Method,
+    ...(['ga', 'es'] as const).flatMap((a) =>
+      (['fixed', 'adaptive'] as const).flatMap((s) => (['ce', 'f1'] as const).map((f) => neMethod(a, s, f))),
+    ),
+  ].map((m) => [m.name, m]),
+);
+
+/** Looks up methods by name, with an error listing the valid ones. */
+export function resolveMethods(table: Readonly<Record<string, Method>>, names: readonly string[]): Method[] {
+  return names.map((n) => {
+    const m = Object.prototype.hasOwnProperty.call(table, n) ? table[n] : undefined;
+    if (!m) throw new InvalidArgumentError(`unknown method '${n}'; choose from ${Object.keys(table).join(', ')}`);
+    return m;
+  });
+}
+
+/** True for methods whose objective is cross-entropy (the proposal's CE plot shows only these). */
+export function optimisesCrossEntropy(m: Method): boolean {
+  return m.kind === 'sgd' || m.fitness === 'ce';
+}

@@ -1,0 +1,269 @@
+/**
+ * One trial: one method trained on one training set with one seed, writing results/<exp>/<trial-id>/.
+ * A trial is a pure function of its spec and data in the default step-budget mode (bit-reproducible), and
+ * it checkpoints as it goes so an interrupted run resumes where it stopped.
+ */
+import { createHash } from 'node:crypto';
+import { pack, unpack } from 'msgpackr';
+import { getAlgorithm, bestParams, restoreState, snapshotState, type EvolutionSnapshot, type EvolutionState } from '../shared/algorithms/index.js';
+import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
+import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
+import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
+import { evaluateShardInline } from '../worker/engine/cpu_kernel.js';
+import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
+import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
+import type { Method, NeMethod, SgdMethod } from './methods.js';
+import { MinibatchSampler } from './minibatch.js';
+import { TrialDirectory } from './results.js';
+
+export interface Budget {
+  /** Optimizer steps (SGD) or generations (NE); reproducible bit for bit. */
+  readonly steps?: number;
+  /** Wall-clock seconds instead of steps (equal time per method; not bit-reproducible). */
+  readonly seconds?: number;
+}
+
+export interface TrialSpec {
+  readonly experiment: 'exp1' | 'exp2';
+  /** Unique within the experiment; also the folder name. */
+  readonly id: string;
+  readonly envId: string;
+  readonly dataset: string;
+  /** e.g. { size: 3000 } (exp1) or { fraction: 0.3 } (exp2): which training set, for tables and plots. */
+  readonly trainSet: { readonly size?: number; readonly fraction?: number; readonly rows: number };
+  /** How train and test rows are cut from the dataset (see src/shared/data/splits.ts). */
+  readonly split:
+    | { readonly kind: 'exp1'; readonly seed: number; readonly testSize: number }
+    | { readonly kind: 'exp2'; readonly seed: number; readonly testFraction: number };
+  /** Rows and generation seed of a built-in dataset (ignored for files). */
+  readonly datasetSteps?: number;
+  readonly method: Method;
+  readonly model: MlpSpec;
+  readonly seed: number;
+  readonly budget: Budget;
+  /** Test-set evaluations spread evenly over the budget (runtime % axis). */
+  readonly evalPoints: number;
+  /** Episodes of greedy play in the env at the end (0 = none). */
+  readonly evalEpisodes: number;
+  /** Checkpoint after every this many evaluation points. */
+  readonly checkpointEvery: number;
+}
+
+export interface TrialData {
+  readonly train: LabelledData;
+  readonly test: LabelledData;
+}
+
+export interface MetricRecord extends Partial<TestMetrics> {
+  step: number;
+  runtimePct: number;
+  wallSeconds: number;
+  flops: number;
+  trainLoss?: number;
+  bestFitness?: number;
+  medianFitness?: number;
+}
+
+export interface TrialSummary {
+  id: string;
+  experiment: string;
+  method: string;
+  envId: string;
+  seed: number;
+  trainSet: TrialSpec['trainSet'];
+  model: string;
+  budgetMode: 'steps' | 'seconds';
+  steps: number;
+  samplesSeen: number;
+  flops: number;
+  wallSeconds: number;
+  final: TestMetrics & { meanReturn?: number; returns?: number[] };
+  paramsSha256: string;
+  fitnessHistory?: number[];
+}
+
+export interface TrialHooks {
+  onProgress?: (done: number, total: number) => void;
+  /** Resume from the trial's checkpoint if it has one (else start over). */
+  resume?: boolean;
+}
+
+interface Checkpoint {
+  step: number;
+  wallSeconds: number;
+  evalIndex: number;
+  samplesSeen: number;
+  fitnessHistory: number[];
+  sgd?: SgdTrainerSnapshot;
+  ne?: EvolutionSnapshot;
+}
+
+const CHECKPOINT = 'latest.msgpack';
+
+function sha256(params: Float32Array): string {
+  return createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
+}
+
+function median(values: ArrayLike<number>): number {
+  const s = Array.from(values).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The uniform interface both kinds of method present to the trial loop. */
+interface Learner {
+  step(): { trainLoss?: number; bestFitness?: number; medianFitness?: number };
+  params(): Float32Array;
+  samplesSeen(): number;
+  flops(): number;
+  checkpoint(): Pick<Checkpoint, 'sgd' | 'ne'>;
+}
+
+function sgdLearner(method: SgdMethod, spec: TrialSpec, data: TrialData, init: Float32Array, cp?: Checkpoint): Learner {
+  const trainer = new SgdTrainer({
+    spec: spec.model,
+    params: init,
+    optimizer: method.optimizer,
+    batchSize: method.batchSize,
+    seed: spec.seed,
+    train: data.train,
+  });
+  if (cp?.sgd) trainer.restore(cp.sgd);
+  return {
+    step: () => ({ trainLoss: trainer.step() }),
+    params: () => trainer.params,
+    samplesSeen: () => trainer.samplesSeen,
+    flops: () => sgdFlops(spec.model, trainer.samplesSeen),
+    checkpoint: () => ({ sgd: trainer.snapshot() }),
+  };
+}
+
+function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Float32Array, cp?: Checkpoint): Learner {
+  const algo = getAlgorithm(method.algorithm);
+  const options = {
+    populationSize: method.populationSize,
+    mutation: method.mutation,
+    direction: method.fitness === 'ce' ? ('minimize' as const) : ('maximize' as const),
+    ...(method.tournamentSize !== undefined ? { tournamentSize: method.tournamentSize } : {}),
+    ...(method.eliteCount !== undefined ? { eliteCount: method.eliteCount } : {}),
+  };
+  let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(init, options as never, spec.seed);
+  const whole = method.batchSize === 'all';
+  const sampler = whole ? null : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
+  let seen = cp?.samplesSeen ?? 0;
+  return {
+    step: () => {
+      const gen = state.generation;
+      const population = algo.ask(state);
+      let x = data.train.x;
+      let y = data.train.y as Int32Array;
+      let n = data.train.n;
+      if (sampler) {
+        n = sampler.load(gen);
+        x = sampler.x.subarray(0, n * spec.model.inputs);
+        y = sampler.y.subarray(0, n);
+      }
+      const fitness = evaluateShardInline({
+        spec: spec.model,
+        params: population,
+        start: 0,
+        end: state.populationSize,
+        x,
+        y: y instanceof Int32Array ? y : Int32Array.from(y),
+        n,
+        fitness: method.fitness,
+        trials: method.trials,
+        seed: spec.seed,
+        generation: gen,
+      });
+      seen += n * state.populationSize;
+      let best = fitness[0];
+      for (let i = 1; i < fitness.length; i++) best = method.fitness === 'ce' ? Math.min(best, fitness[i]) : Math.max(best, fitness[i]);
+      const med = median(fitness);
+      state = algo.tell(state, fitness);
+      return { bestFitness: best, medianFitness: med };
+    },
+    params: () => bestParams(state),
+    samplesSeen: () => seen,
+    flops: () => neuroevolutionFlops(spec.model, seen),
+    checkpoint: () => ({ ne: snapshotState(state) }),
+  };
+}
+
+/** Runs (or resumes) a trial to completion and returns its summary; writes every result file on the way. */
+export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, hooks: TrialHooks = {}): TrialSummary {
+  const done = dir.summary<TrialSummary>();
+  if (done && hooks.resume) return done;
+  if (paramCount(spec.model) <= 0) throw new Error('empty model');
+  const init = initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init));
+  let cp: Checkpoint | undefined;
+  if (hooks.resume) {
+    const raw = dir.readCheckpoint(CHECKPOINT);
+    const sameConfig = JSON.stringify(dir.config()) === JSON.stringify(JSON.parse(JSON.stringify(spec)));
+    if (raw && sameConfig) cp = unpack(raw) as Checkpoint;
+  }
+  if (cp) dir.rewriteMetrics(dir.metrics<MetricRecord>().filter((r) => r.step <= cp.step) as unknown as Record<string, unknown>[]);
+  else dir.begin(spec);
+
+  const learner = spec.method.kind === 'sgd' ? sgdLearner(spec.method, spec, data, init, cp) : neLearner(spec.method, spec, data, init, cp);
+  const bySeconds = spec.budget.seconds !== undefined;
+  const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;
+  const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;
+  let step = cp?.step ?? 0;
+  let evalIndex = cp?.evalIndex ?? 0;
+  const fitnessHistory = cp?.fitnessHistory ?? [];
+  const startWall = cp?.wallSeconds ?? 0;
+  const t0 = performance.now();
+  const elapsed = (): number => startWall + (performance.now() - t0) / 1000;
+  const progress = (): number => (bySeconds ? Math.min(1, elapsed() / totalSeconds) : step / totalSteps);
+
+  const record = (extra: Partial<MetricRecord>): void => {
+    const m = evaluateOnData(spec.model, learner.params(), data.test, spec.seed, evalIndex);
+    const rec: MetricRecord = { step, runtimePct: 100 * progress(), wallSeconds: elapsed(), flops: learner.flops(), ...extra, ...m };
+    dir.appendMetric(rec as unknown as Record<string, unknown>);
+    evalIndex++;
+    if (evalIndex % spec.checkpointEvery === 0) {
+      const c: Checkpoint = { step, wallSeconds: elapsed(), evalIndex, samplesSeen: learner.samplesSeen(), fitnessHistory, ...learner.checkpoint() };
+      dir.writeCheckpoint(CHECKPOINT, pack(c));
+    }
+  };
+
+  if (evalIndex === 0) record({});
+  let last: ReturnType<Learner['step']> = {};
+  while (bySeconds ? elapsed() < totalSeconds : step < totalSteps) {
+    last = learner.step();
+    step++;
+    if (last.bestFitness !== undefined) fitnessHistory.push(last.bestFitness);
+    const target = bySeconds ? (evalIndex * totalSeconds) / spec.evalPoints : Math.round((evalIndex * totalSteps) / spec.evalPoints);
+    if ((bySeconds ? elapsed() : step) >= target) record(last);
+    if ((step & 63) === 0) hooks.onProgress?.(progress(), 1);
+  }
+  const metrics = dir.metrics<MetricRecord>();
+  if (metrics.length === 0 || metrics[metrics.length - 1].step !== step) record(last);
+
+  const params = learner.params();
+  const final = evaluateOnData(spec.model, params, data.test, spec.seed, 1_000_000);
+  const play = spec.evalEpisodes > 0 ? meanEpisodeReturn(spec.envId, spec.model, params, spec.evalEpisodes, 1_000_000 + spec.seed * 1000) : undefined;
+  const summary: TrialSummary = {
+    id: spec.id,
+    experiment: spec.experiment,
+    method: spec.method.name,
+    envId: spec.envId,
+    seed: spec.seed,
+    trainSet: spec.trainSet,
+    model: describeSpec(spec.model),
+    budgetMode: bySeconds ? 'seconds' : 'steps',
+    steps: step,
+    samplesSeen: learner.samplesSeen(),
+    flops: learner.flops(),
+    wallSeconds: elapsed(),
+    final: { ...final, ...(play ? { meanReturn: play.mean, returns: play.returns } : {}) },
+    paramsSha256: sha256(params),
+    ...(fitnessHistory.length > 0 ? { fitnessHistory } : {}),
+  };
+  dir.writeCheckpoint(CHECKPOINT, pack({ step, wallSeconds: elapsed(), evalIndex, samplesSeen: learner.samplesSeen(), fitnessHistory, ...learner.checkpoint() }));
+  dir.writeFinalParams(params);
+  dir.writeSummary(summary);
+  hooks.onProgress?.(1, 1);
+  return summary;
+}
