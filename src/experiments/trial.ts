@@ -4,7 +4,7 @@
  * it checkpoints as it goes so an interrupted run resumes where it stopped.
  */
 import { createHash } from 'node:crypto';
-import { pack, unpack } from 'msgpackr';
+import { Packr } from 'msgpackr';
 import { getAlgorithm, bestParams, restoreState, snapshotState, type EvolutionSnapshot, type EvolutionState } from '../shared/algorithms/index.js';
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
@@ -99,6 +99,8 @@ interface Checkpoint {
 }
 
 const CHECKPOINT = 'latest.msgpack';
+/** msgpack with typed arrays kept as typed arrays (not Buffers), so checkpoints restore exactly. */
+const codec = new Packr({ moreTypes: true });
 
 function sha256(params: Float32Array): string {
   return createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
@@ -200,7 +202,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
   if (hooks.resume) {
     const raw = dir.readCheckpoint(CHECKPOINT);
     const sameConfig = JSON.stringify(dir.config()) === JSON.stringify(JSON.parse(JSON.stringify(spec)));
-    if (raw && sameConfig) cp = unpack(raw) as Checkpoint;
+    if (raw && sameConfig) cp = codec.unpack(raw) as Checkpoint;
   }
   if (cp) dir.rewriteMetrics(dir.metrics<MetricRecord>().filter((r) => r.step <= cp.step) as unknown as Record<string, unknown>[]);
   else dir.begin(spec);
@@ -224,7 +226,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
     evalIndex++;
     if (evalIndex % spec.checkpointEvery === 0) {
       const c: Checkpoint = { step, wallSeconds: elapsed(), evalIndex, samplesSeen: learner.samplesSeen(), fitnessHistory, ...learner.checkpoint() };
-      dir.writeCheckpoint(CHECKPOINT, pack(c));
+      dir.writeCheckpoint(CHECKPOINT, codec.pack(c));
     }
   };
 
@@ -261,7 +263,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
     paramsSha256: sha256(params),
     ...(fitnessHistory.length > 0 ? { fitnessHistory } : {}),
   };
-  dir.writeCheckpoint(CHECKPOINT, pack({ step, wallSeconds: elapsed(), evalIndex, samplesSeen: learner.samplesSeen(), fitnessHistory, ...learner.checkpoint() }));
+  dir.writeCheckpoint(CHECKPOINT, codec.pack({ step, wallSeconds: elapsed(), evalIndex, samplesSeen: learner.samplesSeen(), fitnessHistory, ...learner.checkpoint() }));
   dir.writeFinalParams(params);
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { generateExpertDataset } from '../../src/shared/data/generate.js';
+import { expMlp, EXP1_MLP } from '../../src/shared/model/mlp.js';
+import { trialData } from '../../src/experiments/data.js';
+import { EXP1_METHODS, EXP2_METHODS } from '../../src/experiments/methods.js';
+import { TrialDirectory } from '../../src/experiments/results.js';
+import { runTrial, type MetricRecord, type TrialSpec } from '../../src/experiments/trial.js';
+
+const root = mkdtempSync(join(tmpdir(), 'evoscale-trial-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const ds = generateExpertDataset({ envId: 'CartPole-v1', steps: 4000, seed: 3 });
+
+function spec2(method: string, steps: number): TrialSpec {
+  return {
+    experiment: 'exp2',
+    id: `t_${method}`,
+    envId: 'CartPole-v1',
+    dataset: 'cartpole',
+    trainSet: { fraction: 0.5, rows: 0 },
+    split: { kind: 'exp2', seed: 1, testFraction: 0.1 },
+    method: EXP2_METHODS[method],
+    model: expMlp(4, 2),
+    seed: 5,
+    budget: { steps },
+    evalPoints: 8,
+    evalEpisodes: 0,
+    checkpointEvery: 1,
+  };
+}
+
+describe('a trial', () => {
+  it('writes config, metrics at every runtime point, summary and final params', () => {
+    const spec = spec2('ga_adaptive_ce', 40);
+    const dir = new TrialDirectory(join(root, 'a'));
+    const s = runTrial(spec, trialData(spec, ds), dir);
+    const m = dir.metrics<MetricRecord>();
+    assert.deepEqual(
+      m.map((r) => Math.round(r.runtimePct)),
+      [0, 13, 25, 38, 50, 63, 75, 88, 100],
+    );
+    assert.ok(m.every((r) => Number.isFinite(r.testLoss) && Number.isFinite(r.testMacroF1) && r.flops >= 0));
+    assert.equal(s.steps, 40);
+    assert.equal(dir.readFinalParams()?.length, 4 * 50 + 50 + 50 * 2 + 2);
+    assert.deepEqual(dir.config(), JSON.parse(JSON.stringify(spec)));
+    assert.equal(s.fitnessHistory?.length, 40);
+  });
+
+  it('is a pure function of spec and data: the same run twice gives the same parameters', () => {
+    const spec = spec2('sgd', 300);
+    const a = runTrial(spec, trialData(spec, ds), new TrialDirectory(join(root, 'b1')));
+    const b = runTrial(spec, trialData(spec, ds), new TrialDirectory(join(root, 'b2')));
+    assert.equal(a.paramsSha256, b.paramsSha256);
+  });
+
+  for (const method of ['sgd', 'es_adaptive_f1']) {
+    it(`${method}: a crash mid-run loses nothing — resuming from the checkpoint ends bit-identical to an uninterrupted run`, () => {
+      const spec = spec2(method, method === 'sgd' ? 400 : 200);
+      const whole = runTrial(spec, trialData(spec, ds), new TrialDirectory(join(root, `w_${method}`)));
+      const dir = new TrialDirectory(join(root, `c_${method}`));
+      let calls = 0;
+      assert.throws(
+        () =>
+          runTrial(spec, trialData(spec, ds), dir, {
+            onProgress: () => {
+              if (++calls === 2) throw new Error('simulated crash');
+            },
+          }),
+        /simulated crash/,
+      );
+      assert.equal(dir.isComplete(), false);
+      const resumed = runTrial(spec, trialData(spec, ds), dir, { resume: true });
+      assert.equal(resumed.paramsSha256, whole.paramsSha256);
+      assert.deepEqual(resumed.fitnessHistory, whole.fitnessHistory);
+      const steps = dir.metrics<MetricRecord>().map((r) => r.step);
+      assert.deepEqual(steps, [...new Set(steps)].sort((x, y) => x - y), 'no duplicated or out-of-order records after resume');
+    });
+  }
+
+  it('experiment 1 trials report greedy-play return and FLOPs as the proposal counts them', () => {
+    const spec: TrialSpec = {
+      experiment: 'exp1',
+      id: 'e1',
+      envId: 'CartPole-v1',
+      dataset: 'cartpole',
+      trainSet: { size: 300, rows: 300 },
+      split: { kind: 'exp1', seed: 0, testSize: 500 },
+      method: EXP1_METHODS.dl_adam,
+      model: EXP1_MLP,
+      seed: 0,
+      budget: { steps: 2 * 5 },
+      evalPoints: 2,
+      evalEpisodes: 3,
+      checkpointEvery: 1,
+    };
+    const s = runTrial(spec, trialData(spec, ds), new TrialDirectory(join(root, 'e1')));
+    assert.equal(s.final.returns?.length, 3);
+    assert.equal(s.samplesSeen, 2 * 300);
+    assert.equal(s.flops, 2 * 300 * 3 * 2 * (4 * 64 + 64 * 32 + 32 * 2));
+  });
+});
