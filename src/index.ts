@@ -10,3 +10,4 @@ export * from './shared/algorithms/index.js';
 export * from './shared/data/index.js';
 export * from './shared/model/index.js';
 export * from './shared/fitness/index.js';
+export * from './shared/stats/index.js';

@@ -140,9 +140,9 @@ export async function writeExp2Outputs(
       aggregate.push({ dataset, fraction, method, testMacroF1: f1, testLoss: ce, testActionMatch: am });
     }
     const title = `${dataset}, train ${Math.round(fraction * 100)}%`;
-    await renderVegaLite(exp2Lines(ceRows, { metric: 'Test cross-entropy', title: `Test CE vs runtime — ${title}` }), join(dir, 'plots', `${tag}_ce`));
-    await renderVegaLite(exp2Lines(f1Rows, { metric: 'Test macro-F1', title: `Test macro-F1 vs runtime — ${title}` }), join(dir, 'plots', `${tag}_f1`));
-    await renderVegaLite(exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}` }), join(dir, 'plots', `${tag}_final_f1`));
+    await renderVegaLite(exp2Lines(ceRows, { metric: 'Test cross-entropy', title: `Test CE vs runtime — ${title}`, methodOrder: cfg.methods }), join(dir, 'plots', `${tag}_ce`));
+    await renderVegaLite(exp2Lines(f1Rows, { metric: 'Test macro-F1', title: `Test macro-F1 vs runtime — ${title}`, methodOrder: cfg.methods }), join(dir, 'plots', `${tag}_f1`));
+    await renderVegaLite(exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}`, methodOrder: cfg.methods }), join(dir, 'plots', `${tag}_final_f1`));
     tableRows.sort((a, b) => Number(String(b[1]).split(' ')[0]) - Number(String(a[1]).split(' ')[0]));
     const sgd = finals.find((f) => f.method === 'sgd');
     const f1Methods = finals.filter((f) => f.method.endsWith('_f1'));

@@ -1,0 +1,107 @@
+/**
+ * Headless rendering of Vega-Lite specs to SVG and PNG: Vega-Lite compiles, Vega lays out and writes SVG in
+ * Node (no browser, no canvas), and resvg rasterises the SVG with the shipped DejaVu Sans font.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { EvoscaleError } from '../shared/errors.js';
+import { figureFontMetrics, figureFonts } from './fonts.js';
+import { FONT_FAMILY, THEME } from './theme.js';
+
+/** Thrown when a spec cannot be compiled or drawn; the message names the output file. */
+export class PlotRenderError extends EvoscaleError {
+  constructor(message: string) {
+    super(message, 'PLOT_RENDER');
+  }
+}
+
+/** Where a figure was written. */
+export interface RenderedFigure {
+  svgPath: string;
+  pngPath: string;
+}
+
+/** PNGs are drawn at twice the SVG's size so that they stay sharp in reports and on high-density screens. */
+export const PNG_SCALE = 2;
+
+interface TextItem {
+  fontSize?: number;
+  fontWeight?: string | number;
+  limit?: number;
+}
+interface VegaTextMetrics {
+  width: (item: TextItem, text: unknown) => number;
+}
+
+let metricsInstalled = false;
+
+// Vega keeps text measurement in a module-level object (the hook vl-convert uses too): point it at real font widths.
+function installTextMetrics(): void {
+  if (metricsInstalled) return;
+  const fonts = figureFontMetrics();
+  const textMetrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics;
+  textMetrics.width = (item, text) => {
+    const s = text === undefined || text === null ? '' : String(text).trim();
+    const size = item.fontSize ?? 11;
+    if (!s || size <= 0) return 0;
+    const w = item.fontWeight;
+    const bold = w === 'bold' || w === 'bolder' || (typeof w === 'number' && w >= 600) || Number(w) >= 600;
+    const width = (bold ? fonts.bold : fonts.regular).textWidth(s, size);
+    // Vega truncates text to `limit` when drawing; measure what will be drawn.
+    return item.limit && item.limit > 0 ? Math.min(width, item.limit) : width;
+  };
+  metricsInstalled = true;
+}
+
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Compiles a Vega-Lite spec with the house theme and lays it out to an SVG string (no browser, no canvas). */
+export async function svgOfVegaLite(spec: TopLevelSpec): Promise<string> {
+  installTextMetrics();
+  const themed = { ...spec, config: { ...THEME, ...(spec.config ?? {}) } } as TopLevelSpec;
+  const { spec: vgSpec } = compile(themed);
+  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterises an SVG produced by `svgOfVegaLite` to PNG bytes at `scale`× its size. */
+export function pngOfSvg(svg: string, scale: number = PNG_SCALE): Uint8Array {
+  const fonts = figureFonts();
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { fontFiles: [fonts.regular, fonts.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+  });
+  return resvg.render().asPng();
+}
+
+/** Renders `spec` to `<outBase>.svg` and `<outBase>.png` (PNG at 2x), creating the folder; returns both paths. */
+export async function renderVegaLite(spec: TopLevelSpec, outBase: string): Promise<RenderedFigure> {
+  const svgPath = `${outBase}.svg`;
+  const pngPath = `${outBase}.png`;
+  let svg: string;
+  let png: Uint8Array;
+  try {
+    svg = await svgOfVegaLite(spec);
+    png = pngOfSvg(svg);
+  } catch (err) {
+    if (err instanceof EvoscaleError) throw err;
+    throw new PlotRenderError(`could not render ${svgPath}: ${(err as Error).message}`);
+  }
+  mkdirSync(dirname(outBase), { recursive: true });
+  writeAtomic(svgPath, svg);
+  writeAtomic(pngPath, png);
+  return { svgPath, pngPath };
+}
