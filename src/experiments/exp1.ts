@@ -9,7 +9,7 @@ import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
 import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
-import { ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
+import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { runEnvironment } from './environment.js';
 import { EXP1_METHODS, resolveMethods } from './methods.js';
 import type { ProgressSink } from './progress.js';
@@ -112,6 +112,15 @@ export async function runExp1(cfg: Exp1Config, opts: RunExperimentOptions): Prom
   return { dir, summaries };
 }
 
+/** Confidence bands are clipped to the values a metric can take (few seeds give wide t intervals). */
+function clampCi(c: Ci, lo: number, hi: number): Ci {
+  return { ...c, lo: Math.max(lo, c.lo), hi: Math.min(hi, c.hi) };
+}
+
+function returnRange(envId: string): [number, number] {
+  return envId === 'CartPole-v1' ? [0, 500] : [-Infinity, Infinity];
+}
+
 /** Aggregates summaries into the figure, aggregate.json and report.md (also used by `evoscale plot`). */
 export async function writeExp1Outputs(
   dir: string,
@@ -124,8 +133,8 @@ export async function writeExp1Outputs(
     method: g[0].method === 'dl_adam' ? 'DL (Adam)' : g[0].method === 'ga_tournament' ? 'GA (tournament)' : g[0].method,
     datasetSize: g[0].trainSet.size ?? g[0].trainSet.rows,
     flops: g.reduce((a, s) => a + s.flops, 0) / g.length,
-    actionMatch: ci(g.map((s) => s.final.testActionMatch)),
-    episodeReturn: ci(g.map((s) => s.final.meanReturn ?? NaN)),
+    actionMatch: clampCi(ci(g.map((s) => s.final.testActionMatch)), 0, 1),
+    episodeReturn: clampCi(ci(g.map((s) => s.final.meanReturn ?? NaN)), ...returnRange(cfg.envId)),
     wallSeconds: g.reduce((a, s) => a + s.wallSeconds, 0),
   }));
   writeJsonAtomic(join(dir, 'aggregate.json'), { rows, environment: env });
@@ -137,7 +146,7 @@ export async function writeExp1Outputs(
   const report = `# Experiment 1: dataset size vs performance (DL vs GA)
 
 Network ${describeSpec(EXP1_MLP)} (${paramCount(EXP1_MLP)} parameters). DL: Adam lr 1e-3, ${cfg.epochs} epochs, batch 64.
-GA: tournament selection (k=3) with elitism, population 100, ${cfg.generations} generations, Gaussian mutation σ=0.01 on
+GA: tournament selection (k=3) with elitism, population 100 of independently initialised networks, ${cfg.generations} generations, Gaussian mutation σ=0.01 on
 every parameter, fitness = action match on the whole training set. Data: \`${cfg.dataset}\` (${cfg.envId}), test set
 ${cfg.testSize} rows, training subsets ${cfg.sizes.join(', ')}. Seeds: ${cfg.seeds.join(', ')}; values are means with 95%
 confidence intervals across seeds where there is more than one.

@@ -27,6 +27,11 @@ export interface NeMethod {
   readonly trials: number;
   readonly tournamentSize?: number;
   readonly eliteCount?: number;
+  /**
+   * 'independent': every agent starts as its own freshly initialised network (a GA's usual start);
+   * 'copies': every agent starts as the same network (an ES searches around one point).
+   */
+  readonly initPopulation: 'independent' | 'copies';
 }
 
 export type Method = SgdMethod | NeMethod;
@@ -45,6 +50,7 @@ export const EXP1_METHODS: Readonly<Record<string, Method>> = {
     trials: 1,
     tournamentSize: 3,
     eliteCount: 1,
+    initPopulation: 'independent',
   },
 };
 
@@ -58,6 +64,7 @@ function neMethod(algo: 'ga' | 'es', sigma: 'fixed' | 'adaptive', fit: 'ce' | 'f
     fitness: fit === 'ce' ? 'ce' : 'macro_f1',
     batchSize: 32,
     trials: 10,
+    initPopulation: algo === 'ga' ? 'independent' : 'copies',
   };
 }
 

@@ -149,7 +149,14 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
     ...(method.tournamentSize !== undefined ? { tournamentSize: method.tournamentSize } : {}),
     ...(method.eliteCount !== undefined ? { eliteCount: method.eliteCount } : {}),
   };
-  let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(init, options as never, spec.seed);
+  // Agent 0 starts from the same network as SGD; the others, when independent, from their own init streams.
+  const start =
+    method.initPopulation === 'independent'
+      ? Array.from({ length: method.populationSize }, (_, a) =>
+          a === 0 ? init : initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init, a)),
+        )
+      : init;
+  let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(start, options as never, spec.seed);
   const whole = method.batchSize === 'all';
   const sampler = whole ? null : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
   let seen = cp?.samplesSeen ?? 0;

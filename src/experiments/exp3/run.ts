@@ -1,0 +1,265 @@
+/**
+ * Experiment 3 of the proposal ("On the value of giving continual-learning information"): per participant × env,
+ * SGD and the adaptive-σ simple GA with CE, each without and with the session/run inputs, trained on the
+ * optimisation runs and compared with the human on matched episodes of the test runs.
+ */
+import { join } from 'node:path';
+import { expMlp } from '../../shared/model/mlp.js';
+import { datasetEnvSpec } from '../../shared/data/envs.js';
+import { InvalidArgumentError } from '../../shared/errors.js';
+import {
+  labelledRows,
+  medianTestCl,
+  prepareParticipantEnv,
+  synthesizeHumanEpisodes,
+  testEpisodes,
+  type HumanEpisode,
+  type ParticipantEnvData,
+} from '../../shared/human/index.js';
+import { readHumanDir, writeHumanDir } from '../../collect/store.js';
+import { runEnvironment } from '../environment.js';
+import type { RunExperimentOptions } from '../exp1.js';
+import { TrialDirectory, writeJsonAtomic } from '../results.js';
+import { runTrial, type TrialSpec, type TrialSummary } from '../trial.js';
+import { planPair, validateExp3Config, type Exp3Config, type Exp3TrialPlan } from './config.js';
+import { compareWithHuman, playMatchedEpisodes, type HumanComparison } from './matched.js';
+import { writeExp3Outputs } from './report.js';
+
+/** One model's outcome for one participant × env. */
+export interface Exp3ModelResult extends HumanComparison {
+  id: string;
+  variant: string;
+  baseMethod: string;
+  withCl: boolean;
+  returns: number[];
+  testMacroF1: number;
+  testLoss: number;
+  testActionMatch: number;
+  steps: number;
+  wallSeconds: number;
+  /** With-CL models only: mean return when told it is the first session (−1) and the last (+1), run value 0. */
+  temporal?: { firstSession: number; lastSession: number };
+}
+
+/** Everything experiment 3 measured for one participant × env. */
+export interface Exp3PairResult {
+  participant: string;
+  envId: string;
+  synthetic: boolean;
+  episodes: number;
+  sessions: number;
+  trainEpisodes: number;
+  testEpisodes: number;
+  trainRows: number;
+  testRows: number;
+  testSeeds: number[];
+  humanReturns: number[];
+  humanMeanReturn: number;
+  /** Mean human return per session (time order): the learning curve the CL inputs could capture. */
+  humanSessionMeans: number[];
+  medianCl: { session: number; run: number };
+  models: Exp3ModelResult[];
+}
+
+/** The episodes experiment 3 runs on: the folder's, or freshly simulated participants (saved under <dir>/data). */
+export function loadExp3Episodes(
+  cfg: Exp3Config,
+  dir: string,
+  save = true,
+): { episodes: HumanEpisode[]; source: string } {
+  if (cfg.data === 'synthetic') {
+    const s = cfg.synthetic;
+    const episodes = synthesizeHumanEpisodes({
+      participants: s.participants,
+      days: s.days,
+      sessionsPerDay: s.sessionsPerDay,
+      seed: s.seed,
+      ...(cfg.envs ? { envIds: cfg.envs } : {}),
+    });
+    if (save) writeHumanDir(join(dir, 'data'), episodes, { replace: true });
+    return {
+      episodes,
+      source: `synthetic players (${s.participants} participant${s.participants === 1 ? '' : 's'} × ${s.days} days, seed ${s.seed}); saved in ${join(dir, 'data')}`,
+    };
+  }
+  return { episodes: readHumanDir(cfg.data), source: cfg.data };
+}
+
+/** The (participant, env) pairs present in the data, filtered by the config, in a stable order. */
+export function exp3Pairs(
+  cfg: Exp3Config,
+  episodes: readonly HumanEpisode[],
+): { participant: string; envId: string }[] {
+  const want = cfg.envs?.map((e) => datasetEnvSpec(e).id);
+  const seen = new Set<string>();
+  const out: { participant: string; envId: string }[] = [];
+  for (const e of episodes) {
+    const envId = datasetEnvSpec(e.envId).id;
+    if (cfg.participants && !cfg.participants.includes(e.participant)) continue;
+    if (want && !want.includes(envId)) continue;
+    const key = `${e.participant}\u0000${envId}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ participant: e.participant, envId });
+    }
+  }
+  if (out.length === 0)
+    throw new InvalidArgumentError('no episodes match --participants/--envs; check the names against the data');
+  const order = ['CartPole-v1', 'Acrobot-v1', 'MountainCar-v0', 'LunarLander-v3'];
+  return out.sort(
+    (a, b) => a.participant.localeCompare(b.participant) || order.indexOf(a.envId) - order.indexOf(b.envId),
+  );
+}
+
+function trialSpec(cfg: Exp3Config, plan: Exp3TrialPlan, data: ParticipantEnvData, trainRows: number): TrialSpec {
+  const spec = {
+    experiment: 'exp3',
+    id: plan.id,
+    envId: plan.envId,
+    dataset: `${cfg.data}#${plan.participant}`,
+    trainSet: { fraction: 1 - cfg.testFraction, rows: trainRows },
+    split: { kind: 'exp3-sessions', testFraction: cfg.testFraction, gapMinutes: cfg.gapMinutes },
+    method: plan.method,
+    model: expMlp(data.obsDim + (plan.withCl ? 2 : 0), data.nActions),
+    seed: cfg.seed,
+    budget: { steps: plan.method.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations },
+    evalPoints: cfg.evalPoints,
+    evalEpisodes: 0,
+    checkpointEvery: 2,
+    withCl: plan.withCl,
+  };
+  // runTrial only records `experiment` and `split` (they are not interpreted); TrialSpec's unions predate exp3.
+  return spec as unknown as TrialSpec;
+}
+
+/** Trains and evaluates the models of one participant × env (resuming finished or checkpointed trials). */
+export function runPair(
+  cfg: Exp3Config,
+  data: ParticipantEnvData,
+  dir: string,
+  opts: Pick<RunExperimentOptions, 'resume' | 'progress'>,
+): Exp3PairResult {
+  const human = testEpisodes(data);
+  const cl = medianTestCl(data);
+  const models: Exp3ModelResult[] = [];
+  const rows = { train: 0, test: 0 };
+  for (const plan of planPair(cfg, data.participant, data.envId)) {
+    const train = labelledRows(data, data.split.train, plan.withCl);
+    const test = labelledRows(data, data.split.test, plan.withCl);
+    rows.train = train.n;
+    rows.test = test.n;
+    const spec = trialSpec(cfg, plan, data, train.n);
+    const tdir = new TrialDirectory(join(dir, 'trials', plan.id));
+    const summary: TrialSummary = runTrial(spec, { train, test }, tdir, {
+      resume: opts.resume,
+      onProgress: (d, t) => opts.progress.update(plan.id, d, t),
+    });
+    const params = tdir.readFinalParams();
+    if (!params) throw new Error(`${tdir.dir}: final_params.f32 missing after training`);
+    const returns = playMatchedEpisodes(data.envId, spec.model, params, human.seeds, {
+      ...(plan.withCl ? { cl } : {}),
+      policy: cfg.policy,
+      rngSeed: cfg.seed,
+    });
+    const cmp = compareWithHuman(returns, human.returns);
+    // The learning curve the model has absorbed: the same seeds played as if in the first and in the last session.
+    const at = (session: number): number => {
+      const r = playMatchedEpisodes(data.envId, spec.model, params, human.seeds, {
+        cl: { session, run: 0 },
+        policy: cfg.policy,
+        rngSeed: cfg.seed,
+      });
+      return r.reduce((a, b) => a + b, 0) / r.length;
+    };
+    const temporal = plan.withCl ? { firstSession: at(-1), lastSession: at(1) } : undefined;
+    writeJsonAtomic(join(tdir.dir, 'matched.json'), {
+      seeds: human.seeds,
+      returns,
+      humanReturns: human.returns,
+      cl: plan.withCl ? cl : null,
+      policy: cfg.policy,
+      ...cmp,
+    });
+    models.push({
+      id: plan.id,
+      variant: plan.variant,
+      baseMethod: plan.method.name,
+      withCl: plan.withCl,
+      returns,
+      ...cmp,
+      testMacroF1: summary.final.testMacroF1,
+      testLoss: summary.final.testLoss,
+      testActionMatch: summary.final.testActionMatch,
+      steps: summary.steps,
+      wallSeconds: summary.wallSeconds,
+      ...(temporal ? { temporal } : {}),
+    });
+    opts.progress.finishTrial(
+      plan.id,
+      `return ${cmp.meanReturn.toFixed(1)} vs human ${cmp.humanMeanReturn.toFixed(1)} (${cmp.pctDiff.toFixed(1)}%${cmp.marker ? ' ' + cmp.marker : ''}), test macro-F1 ${summary.final.testMacroF1.toFixed(3)}`,
+    );
+  }
+  const sessions = new Map<number, number[]>();
+  data.episodes.forEach((e, i) => {
+    const s = data.sessionRuns[i].session;
+    const r = e.rewards.reduce((a, b) => a + b, 0);
+    const list = sessions.get(s);
+    if (list) list.push(r);
+    else sessions.set(s, [r]);
+  });
+  return {
+    participant: data.participant,
+    envId: data.envId,
+    synthetic: data.synthetic,
+    episodes: data.episodes.length,
+    sessions: sessions.size,
+    trainEpisodes: data.split.train.length,
+    testEpisodes: data.split.test.length,
+    trainRows: rows.train,
+    testRows: rows.test,
+    testSeeds: human.seeds,
+    humanReturns: human.returns,
+    humanMeanReturn: human.returns.reduce((a, b) => a + b, 0) / human.returns.length,
+    humanSessionMeans: [...sessions.keys()]
+      .sort((a, b) => a - b)
+      .map((s) => {
+        const v = sessions.get(s)!;
+        return v.reduce((a, b) => a + b, 0) / v.length;
+      }),
+    medianCl: cl,
+    models,
+  };
+}
+
+/** Number of trials `cfg` will run on these episodes (for progress). */
+export function countExp3Trials(cfg: Exp3Config, episodes: readonly HumanEpisode[]): number {
+  return exp3Pairs(cfg, episodes).length * cfg.methods.length * 2;
+}
+
+/** Runs experiment 3 end to end: data, trials, matched episodes, statistics, figures, aggregate.json, report.md. */
+export async function runExp3(
+  cfg: Exp3Config,
+  opts: RunExperimentOptions,
+  loaded?: { episodes: HumanEpisode[]; source: string },
+): Promise<{ dir: string; pairs: Exp3PairResult[] }> {
+  validateExp3Config(cfg);
+  const dir = join(opts.out, 'exp3');
+  const { episodes, source } = loaded ?? loadExp3Episodes(cfg, dir);
+  const pairs = exp3Pairs(cfg, episodes);
+  writeJsonAtomic(join(dir, 'experiment.json'), {
+    config: cfg,
+    source,
+    pairs,
+    trials: pairs.flatMap((p) => planPair(cfg, p.participant, p.envId).map((t) => t.id)),
+  });
+  const results: Exp3PairResult[] = [];
+  for (const p of pairs) {
+    const data = prepareParticipantEnv(episodes, p.participant, p.envId, {
+      gapMinutes: cfg.gapMinutes,
+      testFraction: cfg.testFraction,
+    });
+    results.push(runPair(cfg, data, dir, opts));
+  }
+  await writeExp3Outputs(dir, cfg, source, results, runEnvironment(0), opts.command);
+  return { dir, pairs: results };
+}
