@@ -11,3 +11,4 @@ export * from './shared/data/index.js';
 export * from './shared/model/index.js';
 export * from './shared/fitness/index.js';
 export * from './shared/stats/index.js';
+export * from './shared/human/index.js';

@@ -24,6 +24,9 @@ export function trialData(spec: TrialSpec, ds: Dataset): TrialData {
     const split = experiment1Split(ds.size, { seed: spec.split.seed, testSize: spec.split.testSize, subsetSizes: [size] });
     return { train: gather(ds, split.subsets[0].indices), test: gather(ds, split.test) };
   }
+  if (spec.split.kind !== 'exp2') {
+    throw new Error(`trial ${spec.id}: experiment 3 builds its data from human episodes (src/experiments/exp3), not here`);
+  }
   const fraction = spec.trainSet.fraction ?? 0.9;
   const split = experiment2Split(ds.size, { seed: spec.split.seed, testFraction: spec.split.testFraction, trainFractions: [fraction] });
   return { train: gather(ds, split.train[0].indices), test: gather(ds, split.test) };

@@ -24,7 +24,7 @@ export interface Budget {
 }
 
 export interface TrialSpec {
-  readonly experiment: 'exp1' | 'exp2';
+  readonly experiment: 'exp1' | 'exp2' | 'exp3';
   /** Unique within the experiment; also the folder name. */
   readonly id: string;
   readonly envId: string;
@@ -34,7 +34,10 @@ export interface TrialSpec {
   /** How train and test rows are cut from the dataset (see src/shared/data/splits.ts). */
   readonly split:
     | { readonly kind: 'exp1'; readonly seed: number; readonly testSize: number }
-    | { readonly kind: 'exp2'; readonly seed: number; readonly testFraction: number };
+    | { readonly kind: 'exp2'; readonly seed: number; readonly testFraction: number }
+    | { readonly kind: 'exp3-sessions'; readonly testFraction: number; readonly gapMinutes: number };
+  /** Experiment 3: whether the inputs carry the session/run features. */
+  readonly withCl?: boolean;
   /** Rows and generation seed of a built-in dataset (ignored for files). */
   readonly datasetSteps?: number;
   readonly method: Method;

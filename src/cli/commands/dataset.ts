@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerHumanDatasetCommands } from './human.js';
 import { DATASET_ENVS, datasetEnvSpec } from '../../shared/data/envs.js';
 import { DEFAULT_EXPERT_STEPS, generateExpertDataset } from '../../shared/data/generate.js';
 import { summarizeDataset } from '../../shared/data/summary.js';
@@ -147,4 +148,5 @@ export function registerDatasetCommands(
       const how = got.fromCache ? 'already cached' : 'downloaded';
       io.out.write(`${formatHfRef(got.ref)} ${how} in ${got.dir}:\n${got.files.map((f) => `  ${f}\n`).join('')}`);
     });
+  registerHumanDatasetCommands(dataset, io);
 }

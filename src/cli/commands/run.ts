@@ -7,6 +7,7 @@ import { EXP1_DEFAULTS, planExp1, runExp1, type Exp1Config } from '../../experim
 import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
 import { createProgress } from '../../experiments/progress.js';
 import { parseIntOption, parseNumberList } from '../options.js';
+import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
 
 interface RunFlags {
   config?: string;
@@ -88,7 +89,8 @@ function exp2Config(f: RunFlags): Exp2Config {
   if (f.sgdSteps) c.sgdSteps = parseIntOption('--sgd-steps', f.sgdSteps, 1);
   if (f.budgetSeconds) {
     const s = Number(f.budgetSeconds);
-    if (!(s > 0)) throw new InvalidArgumentError(`--budget-seconds must be a positive number, got '${f.budgetSeconds}'`);
+    if (!(s > 0))
+      throw new InvalidArgumentError(`--budget-seconds must be a positive number, got '${f.budgetSeconds}'`);
     c.budgetSeconds = s;
   }
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
@@ -97,68 +99,104 @@ function exp2Config(f: RunFlags): Exp2Config {
 
 /** `evoscale run exp1|exp2`: runs an experiment of the proposal end to end on this machine. */
 export function registerRunCommand(program: Command): void {
-  program
+  const run = program
     .command('run')
-    .description('Run experiment 1 or 2 of the research proposal: trials, results/, figures and report.md')
-    .argument('<experiment>', 'exp1 | exp2')
+    .description('Run experiment 1, 2 or 3 of the research proposal: trials, results/, figures and report.md')
+    .argument('<experiment>', 'exp1 | exp2 | exp3')
     .option('--config <file>', 'JSON or YAML file with any of the settings below (flags override it)')
-    .option('--dataset <ref>', "dataset: 'cartpole' | 'lunarlander' | <file.jsonl|.parquet> | hf:<owner>/<name> (exp2: comma-separated list; default exp1 cartpole, exp2 cartpole)")
+    .option(
+      '--dataset <ref>',
+      "dataset: 'cartpole' | 'lunarlander' | <file.jsonl|.parquet> | hf:<owner>/<name> (exp2: comma-separated list; default exp1 cartpole, exp2 cartpole)",
+    )
     .option('--env <id>', 'environment id of a dataset file (built-in datasets know theirs)')
     .option('--sizes <list>', `exp1 training-set sizes (default ${EXP1_DEFAULTS.sizes.join(',')})`)
     .option('--fractions <list>', 'exp2 training fractions of the whole dataset (default 0.9,0.3,0.1)')
     .option('--methods <list>', 'methods to run (default: all of the experiment; see --plan for names)')
     .option('--seeds <list>', 'seeds; results are aggregated as mean ± 95% CI (default 0)')
-    .option('--budget <generations>', `exp2 step budget: NE generations per trial; SGD steps scale with it (default ${EXP2_DEFAULTS.neGenerations} gens / ${EXP2_DEFAULTS.sgdSteps} steps)`)
+    .option(
+      '--budget <generations>',
+      `exp2 step budget: NE generations per trial; SGD steps scale with it (default ${EXP2_DEFAULTS.neGenerations} gens / ${EXP2_DEFAULTS.sgdSteps} steps)`,
+    )
     .option('--sgd-steps <n>', 'exp2 SGD steps per trial (overrides the scaling of --budget)')
-    .option('--budget-seconds <s>', 'exp2: give every trial exactly this much wall-clock time instead (not bit-reproducible)')
+    .option(
+      '--budget-seconds <s>',
+      'exp2: give every trial exactly this much wall-clock time instead (not bit-reproducible)',
+    )
     .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
     .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
     .option('--dataset-steps <n>', 'rows of a built-in dataset (default: 500000 cartpole / 384000 lunarlander)')
     .option('--out <dir>', 'results folder', 'results')
     .option('--resume', 'continue an interrupted run: finished trials are kept, others resume from their checkpoint')
     .option('--plan', 'print the trials (and exp1 planned FLOPs) as JSON without training')
-    .option('--workers <n>', `worker threads (default: one per core, ${availableParallelism()} here; 0 = inline)`)
-    .action(async (experiment: string, flags: RunFlags) => {
-      if (experiment !== 'exp1' && experiment !== 'exp2') {
-        throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1 or exp2 (exp3 needs human data: see README)`);
-      }
-      const workers = flags.workers !== undefined ? parseIntOption('--workers', flags.workers, 0, 256) : availableParallelism();
-      const command = `npx evoscale ${process.argv.slice(2).join(' ')}`;
-      if (experiment === 'exp1') {
-        const cfg = exp1Config(flags);
-        if (flags.plan) {
-          const plan = planExp1(cfg);
-          process.stdout.write(
-            JSON.stringify(
-              {
-                experiment: 'exp1',
-                config: cfg,
-                trials: plan.map((p) => ({ id: p.spec.id, method: p.spec.method.name, trainSize: p.spec.trainSet.size, seed: p.spec.seed, steps: p.spec.budget.steps, plannedFlops: p.plannedFlops })),
-                totalPlannedFlops: plan.reduce((a, p) => a + p.plannedFlops, 0),
-              },
-              null,
-              2,
-            ) + '\n',
-          );
-          return;
-        }
-        const progress = createProgress(planExp1(cfg).length);
-        const { dir } = await runExp1(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
-        progress.close();
-        process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
-        return;
-      }
-      const cfg = exp2Config(flags);
+    .option('--workers <n>', `worker threads (default: one per core, ${availableParallelism()} here; 0 = inline)`);
+  registerExp3Options(run).action(async (experiment: string, flags: RunFlags & Exp3Flags) => {
+    if (experiment === 'exp3') {
+      await runExp3FromFlags(flags);
+      return;
+    }
+    if (experiment !== 'exp1' && experiment !== 'exp2') {
+      throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2 or exp3`);
+    }
+    const workers =
+      flags.workers !== undefined ? parseIntOption('--workers', flags.workers, 0, 256) : availableParallelism();
+    const command = `npx evoscale ${process.argv.slice(2).join(' ')}`;
+    if (experiment === 'exp1') {
+      const cfg = exp1Config(flags);
       if (flags.plan) {
-        const specs = planExp2(cfg);
+        const plan = planExp1(cfg);
         process.stdout.write(
-          JSON.stringify({ experiment: 'exp2', config: cfg, trials: specs.map((s) => ({ id: s.id, method: s.method.name, dataset: s.dataset, fraction: s.trainSet.fraction, seed: s.seed, budget: s.budget })) }, null, 2) + '\n',
+          JSON.stringify(
+            {
+              experiment: 'exp1',
+              config: cfg,
+              trials: plan.map((p) => ({
+                id: p.spec.id,
+                method: p.spec.method.name,
+                trainSize: p.spec.trainSet.size,
+                seed: p.spec.seed,
+                steps: p.spec.budget.steps,
+                plannedFlops: p.plannedFlops,
+              })),
+              totalPlannedFlops: plan.reduce((a, p) => a + p.plannedFlops, 0),
+            },
+            null,
+            2,
+          ) + '\n',
         );
         return;
       }
-      const progress = createProgress(planExp2(cfg).length);
-      const { dir } = await runExp2(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
+      const progress = createProgress(planExp1(cfg).length);
+      const { dir } = await runExp1(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
       progress.close();
-      process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
-    });
+      process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
+      return;
+    }
+    const cfg = exp2Config(flags);
+    if (flags.plan) {
+      const specs = planExp2(cfg);
+      process.stdout.write(
+        JSON.stringify(
+          {
+            experiment: 'exp2',
+            config: cfg,
+            trials: specs.map((s) => ({
+              id: s.id,
+              method: s.method.name,
+              dataset: s.dataset,
+              fraction: s.trainSet.fraction,
+              seed: s.seed,
+              budget: s.budget,
+            })),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+      return;
+    }
+    const progress = createProgress(planExp2(cfg).length);
+    const { dir } = await runExp2(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
+    progress.close();
+    process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
+  });
 }

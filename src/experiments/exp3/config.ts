@@ -31,14 +31,15 @@ export interface Exp3Config {
 
 /**
  * Defaults sized so that `npx evoscale run exp3` (2 synthetic participants × 4 games × 4 models = 32 trials) takes
- * a few minutes on two cores: about 4 s per trial. Steps:generations keeps experiment 2's 400 000 : 12 000 ratio.
+ * a few minutes on two cores (3.4 min measured, about 6 s per trial). Steps:generations keeps experiment 2's
+ * 400 000 : 12 000 ratio (≈ equal wall-clock time per method).
  */
 export const EXP3_DEFAULTS: Exp3Config = {
   data: 'synthetic',
   methods: ['sgd', 'ga_adaptive_ce'],
   seed: 0,
-  sgdSteps: 24_000,
-  neGenerations: 720,
+  sgdSteps: 72_000,
+  neGenerations: 2_160,
   evalPoints: 10,
   testFraction: 0.1,
   gapMinutes: 30,

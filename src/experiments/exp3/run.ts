@@ -112,7 +112,7 @@ export function exp3Pairs(
 }
 
 function trialSpec(cfg: Exp3Config, plan: Exp3TrialPlan, data: ParticipantEnvData, trainRows: number): TrialSpec {
-  const spec = {
+  return {
     experiment: 'exp3',
     id: plan.id,
     envId: plan.envId,
@@ -128,8 +128,6 @@ function trialSpec(cfg: Exp3Config, plan: Exp3TrialPlan, data: ParticipantEnvDat
     checkpointEvery: 2,
     withCl: plan.withCl,
   };
-  // runTrial only records `experiment` and `split` (they are not interpreted); TrialSpec's unions predate exp3.
-  return spec as unknown as TrialSpec;
 }
 
 /** Trains and evaluates the models of one participant × env (resuming finished or checkpointed trials). */

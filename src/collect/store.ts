@@ -1,0 +1,114 @@
+/**
+ * Human episodes on disk: one JSONL file per participant (`<dir>/<participant>.jsonl`), one episode per line.
+ * Appends are fsync'd before they count as stored, and a torn last line (a crash mid-write) is ignored on read,
+ * so earlier episodes are never lost.
+ */
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { parseHumanEpisode, type HumanEpisode } from '../shared/human/episode.js';
+import { EvoscaleError } from '../shared/errors.js';
+
+/** The folder has no episodes, or a file in it is corrupt in a way that cannot be a torn last line. */
+export class HumanDataError extends EvoscaleError {
+  constructor(message: string) {
+    super(message, 'HUMAN_DATA');
+  }
+}
+
+/** Path of a participant's episode file. */
+export function participantFile(dir: string, participant: string): string {
+  return join(dir, `${participant}.jsonl`);
+}
+
+/** Reads the episodes of one JSONL file, validating each line; a torn final line is skipped. */
+export function readEpisodeFile(path: string): HumanEpisode[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const out: HumanEpisode[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (i === lines.length - 1) return; // torn last line: the writer crashed before its newline and fsync
+      throw new HumanDataError(`${path}:${i + 1}: not valid JSON; fix or delete this line`);
+    }
+    out.push(parseHumanEpisode(value, `${path}:${i + 1}`));
+  });
+  return out;
+}
+
+/** Every episode of every `*.jsonl` file in `dir` (file order, then line order). */
+export function readHumanDir(dir: string): HumanEpisode[] {
+  if (!existsSync(dir))
+    throw new HumanDataError(
+      `${dir}: no such folder; collect data with 'evoscale collect' or make some with 'evoscale dataset synth-human --out ${dir}'`,
+    );
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
+  const out = files.flatMap((f) => readEpisodeFile(join(dir, f)));
+  if (out.length === 0) throw new HumanDataError(`${dir}: no episodes found (expected <participant>.jsonl files)`);
+  return out;
+}
+
+/** Appends episodes as lines of `path` and fsyncs before returning (a line is whole or absent after a crash). */
+export function appendEpisodes(path: string, episodes: readonly HumanEpisode[]): void {
+  if (episodes.length === 0) return;
+  mkdirSync(join(path, '..'), { recursive: true });
+  const fd = openSync(path, 'a');
+  try {
+    writeSync(fd, episodes.map((e) => JSON.stringify(e) + '\n').join(''));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces `path` with exactly these episodes (temp file, fsync, rename: readers see the old or the new file). */
+export function replaceEpisodeFile(path: string, episodes: readonly HumanEpisode[]): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    appendEpisodes(tmp, episodes);
+  } catch (e) {
+    throw new HumanDataError(`${tmp}: cannot write (${(e as Error).message})`);
+  }
+  renameSync(tmp, path);
+}
+
+/**
+ * Writes each participant's episodes to `<dir>/<participant>.jsonl`: appended to an existing file, or replacing it
+ * when `replace` is set; returns the files written.
+ */
+export function writeHumanDir(
+  dir: string,
+  episodes: readonly HumanEpisode[],
+  opts: { replace?: boolean } = {},
+): string[] {
+  const byParticipant = new Map<string, HumanEpisode[]>();
+  for (const e of episodes) {
+    let list = byParticipant.get(e.participant);
+    if (!list) byParticipant.set(e.participant, (list = []));
+    list.push(e);
+  }
+  const files: string[] = [];
+  for (const [p, list] of byParticipant) {
+    const f = participantFile(dir, p);
+    if (opts.replace) {
+      mkdirSync(dir, { recursive: true });
+      replaceEpisodeFile(f, list);
+    } else appendEpisodes(f, list);
+    files.push(f);
+  }
+  return files;
+}
