@@ -1,11 +1,14 @@
 /**
  * Acrobot-v1, ported from Gymnasium's classic_control/acrobot.py with its default "book" dynamics and RK4
  * integration. Gymnasium keeps the state as float32 after reset and float64 after each step; we do the same,
- * and evaluate every expression in Gymnasium's order so results agree to the bit.
+ * evaluate every expression in Gymnasium's order, and use NumPy's own sin/cos (glibc's for float64, NumPy's SIMD
+ * code for float32) and `**` (glibc's pow), so results agree to the bit even after hundreds of chaotic steps.
  */
 import { EpisodeGuard, box } from './episode.js';
 import { drawPolygon, fillCircle, line } from './draw.js';
 import { cosf32, sinf32 } from './float32_trig.js';
+import { cos64, sin64 } from './libm/sin_cos.js';
+import { square64 } from './libm/square.js';
 import type { Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
 
 const DT = 0.2;
@@ -22,8 +25,12 @@ const AVAIL_TORQUE = [-1.0, 0.0, 1.0] as const;
 const PI = Math.PI;
 const SCREEN_DIM = 500;
 
-/** Derivatives of [θ1, θ2, θ̇1, θ̇2] under torque `a` (Gymnasium's `_dsdt`, book variant), written into `out`. */
-function dsdt(s: Float64Array, a: number, out: Float64Array): void {
+/**
+ * Derivatives of [θ1, θ2, θ̇1, θ̇2] under torque `a` (Gymnasium's `_dsdt`, book variant), written into `out`.
+ * `cosT2`/`sinT2` are cos θ2 and sin θ2, which Gymnasium evaluates several times with the same result; squares go
+ * through `square64` because Python's `**` is glibc's `pow`, not a multiplication.
+ */
+function dsdt(s: Float64Array, a: number, cosT2: number, sinT2: number, out: Float64Array): void {
   const m1 = LINK_MASS_1;
   const m2 = LINK_MASS_2;
   const l1 = LINK_LENGTH_1;
@@ -36,17 +43,17 @@ function dsdt(s: Float64Array, a: number, out: Float64Array): void {
   const theta2 = s[1];
   const dtheta1 = s[2];
   const dtheta2 = s[3];
-  const d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * Math.cos(theta2)) + I1 + I2;
-  const d2 = m2 * (lc2 ** 2 + l1 * lc2 * Math.cos(theta2)) + I2;
-  const phi2 = m2 * lc2 * g * Math.cos(theta1 + theta2 - PI / 2.0);
+  const d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * cosT2) + I1 + I2;
+  const d2 = m2 * (lc2 ** 2 + l1 * lc2 * cosT2) + I2;
+  const phi2 = m2 * lc2 * g * cos64(theta1 + theta2 - PI / 2.0);
   const phi1 =
-    -m2 * l1 * lc2 * (dtheta2 * dtheta2) * Math.sin(theta2) -
-    2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * Math.sin(theta2) +
-    (m1 * lc1 + m2 * l1) * g * Math.cos(theta1 - PI / 2) +
+    -m2 * l1 * lc2 * square64(dtheta2) * sinT2 -
+    2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sinT2 +
+    (m1 * lc1 + m2 * l1) * g * cos64(theta1 - PI / 2) +
     phi2;
   const ddtheta2 =
-    (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * Math.sin(theta2) - phi2) /
-    (m2 * lc2 ** 2 + I2 - (d2 * d2) / d1);
+    (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * square64(dtheta1) * sinT2 - phi2) /
+    (m2 * lc2 ** 2 + I2 - square64(d2) / d1);
   const ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
   out[0] = dtheta1;
   out[1] = dtheta2;
@@ -77,6 +84,9 @@ export class Acrobot implements Env {
   private readonly s = new Float64Array(4);
   /** After reset Gymnasium's state is float32, and `_get_ob` then works in float32 arithmetic. */
   private stateIsFloat32 = true;
+  /** cos and sin of s[1] after a step, reused by the next step's first RK4 stage. */
+  private cosS1 = 1;
+  private sinS1 = 0;
   // RK4 scratch, allocated once.
   private readonly k1 = new Float64Array(4);
   private readonly k2 = new Float64Array(4);
@@ -86,9 +96,12 @@ export class Acrobot implements Env {
 
   reset(options: ResetOptions = {}): ResetResult {
     const rng = this.guard.beginReset(options.seed);
-    for (let i = 0; i < 4; i++) this.s[i] = Math.fround(rng.uniform(-0.1, 0.1));
+    const s = this.s;
+    for (let i = 0; i < 4; i++) s[i] = Math.fround(rng.uniform(-0.1, 0.1));
     this.stateIsFloat32 = true;
-    return { obs: this.observation(), info: {} };
+    // Gymnasium's state is float32 here, so NumPy's float32 cos/sin apply (they are not correctly rounded).
+    const obs = Float32Array.of(cosf32(s[0]), sinf32(s[0]), cosf32(s[1]), sinf32(s[1]), s[2], s[3]);
+    return { obs, info: {} };
   }
 
   step(action: number): StepResult {
@@ -101,10 +114,14 @@ export class Acrobot implements Env {
     s[2] = bound(s[2], -MAX_VEL_1, MAX_VEL_1);
     s[3] = bound(s[3], -MAX_VEL_2, MAX_VEL_2);
     this.stateIsFloat32 = false;
-    const terminated = -Math.cos(s[0]) - Math.cos(s[1] + s[0]) > 1.0;
+    const cos0 = cos64(s[0]);
+    this.cosS1 = cos64(s[1]);
+    this.sinS1 = sin64(s[1]);
+    const terminated = -cos0 - cos64(s[1] + s[0]) > 1.0;
     const reward = terminated ? 0.0 : -1.0;
     const truncated = this.guard.endStep(terminated);
-    return { obs: this.observation(), reward, terminated, truncated, info: {} };
+    const obs = Float32Array.of(cos0, sin64(s[0]), this.cosS1, this.sinS1, s[2], s[3]);
+    return { obs, reward, terminated, truncated, info: {} };
   }
 
   /** Gymnasium's `rk4(self._dsdt, s_augmented, [0, dt])`, one interval. */
@@ -112,13 +129,15 @@ export class Acrobot implements Env {
     const { s, k1, k2, k3, k4, tmp } = this;
     const dt = DT - 0;
     const dt2 = dt / 2.0;
-    dsdt(s, a, k1);
+    // After a step, cos/sin of θ2 = s[1] were computed for the observation; after reset they are not.
+    if (this.stateIsFloat32) dsdt(s, a, cos64(s[1]), sin64(s[1]), k1);
+    else dsdt(s, a, this.cosS1, this.sinS1, k1);
     for (let i = 0; i < 4; i++) tmp[i] = s[i] + dt2 * k1[i];
-    dsdt(tmp, a, k2);
+    dsdt(tmp, a, cos64(tmp[1]), sin64(tmp[1]), k2);
     for (let i = 0; i < 4; i++) tmp[i] = s[i] + dt2 * k2[i];
-    dsdt(tmp, a, k3);
+    dsdt(tmp, a, cos64(tmp[1]), sin64(tmp[1]), k3);
     for (let i = 0; i < 4; i++) tmp[i] = s[i] + dt * k3[i];
-    dsdt(tmp, a, k4);
+    dsdt(tmp, a, cos64(tmp[1]), sin64(tmp[1]), k4);
     const w = dt / 6.0;
     for (let i = 0; i < 4; i++) s[i] = s[i] + w * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
   }
@@ -126,15 +145,6 @@ export class Acrobot implements Env {
   /** The state [θ1, θ2, θ̇1, θ̇2] (a copy). */
   get state(): Float64Array {
     return Float64Array.from(this.s);
-  }
-
-  private observation(): Float32Array {
-    const s = this.s;
-    if (this.stateIsFloat32) {
-      // Right after reset the state is float32, so NumPy's cos/sin run in float32 (not correctly rounded).
-      return Float32Array.of(cosf32(s[0]), sinf32(s[0]), cosf32(s[1]), sinf32(s[1]), s[2], s[3]);
-    }
-    return Float32Array.of(Math.cos(s[0]), Math.sin(s[0]), Math.cos(s[1]), Math.sin(s[1]), s[2], s[3]);
   }
 
   render(ctx: Canvas2D): void {
@@ -153,7 +163,14 @@ export class Acrobot implements Env {
     ];
     const thetas = [s[0] - PI / 2, s[0] + s[1] - PI / 2];
     const lengths = [LINK_LENGTH_1 * scale, LINK_LENGTH_2 * scale];
-    line(ctx, -2.2 * scale + offset, fy(1 * scale + offset), 2.2 * scale + offset, fy(1 * scale + offset), 'rgb(0,0,0)');
+    line(
+      ctx,
+      -2.2 * scale + offset,
+      fy(1 * scale + offset),
+      2.2 * scale + offset,
+      fy(1 * scale + offset),
+      'rgb(0,0,0)',
+    );
     for (let k = 0; k < 2; k++) {
       const x = xys[k][0] + offset;
       const y = xys[k][1] + offset;

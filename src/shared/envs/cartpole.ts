@@ -1,9 +1,10 @@
 /**
  * CartPole-v1, ported from Gymnasium's classic_control/cartpole.py: float64 state, Euler integration,
- * observations rounded to float32 on the way out, exactly as Gymnasium does.
+ * observations rounded to float32 on the way out, and NumPy's (glibc's) cos/sin, so every bit agrees with Gymnasium.
  */
 import { EpisodeGuard, box } from './episode.js';
 import { drawPolygon, fillCircle, hline } from './draw.js';
+import { cos64, sin64 } from './libm/sin_cos.js';
 import type { Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
 
 const GRAVITY = 9.8;
@@ -34,7 +35,6 @@ export class CartPole implements Env {
   private xDot = 0;
   private theta = 0;
   private thetaDot = 0;
-  private stepsBeyondTerminated: number | null = null;
 
   reset(options: ResetOptions = {}): ResetResult {
     const rng = this.guard.beginReset(options.seed);
@@ -42,15 +42,14 @@ export class CartPole implements Env {
     this.xDot = rng.uniform(-0.05, 0.05);
     this.theta = rng.uniform(-0.05, 0.05);
     this.thetaDot = rng.uniform(-0.05, 0.05);
-    this.stepsBeyondTerminated = null;
     return { obs: this.observation(), info: {} };
   }
 
   step(action: number): StepResult {
     this.guard.checkStep(action);
     const force = action === 1 ? FORCE_MAG : -FORCE_MAG;
-    const costheta = Math.cos(this.theta);
-    const sintheta = Math.sin(this.theta);
+    const costheta = cos64(this.theta);
+    const sintheta = sin64(this.theta);
     const temp = (force + POLEMASS_LENGTH * (this.thetaDot * this.thetaDot) * sintheta) / TOTAL_MASS;
     const thetaacc =
       (GRAVITY * sintheta - costheta * temp) / (LENGTH * (4.0 / 3.0 - (MASSPOLE * (costheta * costheta)) / TOTAL_MASS));
@@ -65,15 +64,9 @@ export class CartPole implements Env {
       this.x > CARTPOLE_X_THRESHOLD ||
       this.theta < -CARTPOLE_THETA_THRESHOLD ||
       this.theta > CARTPOLE_THETA_THRESHOLD;
-    let reward: number;
-    if (!terminated) reward = 1.0;
-    else if (this.stepsBeyondTerminated === null) {
-      this.stepsBeyondTerminated = 0;
-      reward = 1.0;
-    } else {
-      this.stepsBeyondTerminated++;
-      reward = 0.0;
-    }
+    // Gymnasium pays 1 for every step, the terminating one included. Its `steps_beyond_terminated` rule (0 for steps
+    // taken after termination, with a warning) never applies here: stepping a finished episode throws instead.
+    const reward = 1.0;
     const truncated = this.guard.endStep(terminated);
     return { obs: this.observation(), reward, terminated, truncated, info: {} };
   }
@@ -122,7 +115,13 @@ export class CartPole implements Env {
       [pr, pb],
     ].map(([px, py]): [number, number] => [px * c - py * s + cartx, fy(px * s + py * c + carty + axleoffset)]);
     drawPolygon(ctx, pole, 'rgb(202,152,101)');
-    fillCircle(ctx, Math.trunc(cartx), fy(Math.trunc(carty + axleoffset)), Math.trunc(polewidth / 2), 'rgb(129,132,203)');
+    fillCircle(
+      ctx,
+      Math.trunc(cartx),
+      fy(Math.trunc(carty + axleoffset)),
+      Math.trunc(polewidth / 2),
+      'rgb(129,132,203)',
+    );
     hline(ctx, 0, width, fy(carty), 'rgb(0,0,0)');
   }
 }

@@ -4,6 +4,7 @@
  */
 import { npRandom, type NumpyGenerator } from '../rng/numpy.js';
 import { EnvError } from './types.js';
+import type { BoxSpace } from './types.js';
 
 /** Tracks one env's generator and episode so each env only writes its dynamics. */
 export class EpisodeGuard {
@@ -72,11 +73,6 @@ export class EpisodeGuard {
 }
 
 /** Builds a float32 Box space from bounds. */
-export function box(low: readonly number[], high: readonly number[]): {
-  kind: 'box';
-  shape: number[];
-  low: Float32Array;
-  high: Float32Array;
-} {
+export function box(low: readonly number[], high: readonly number[]): BoxSpace {
   return { kind: 'box', shape: [low.length], low: Float32Array.from(low), high: Float32Array.from(high) };
 }

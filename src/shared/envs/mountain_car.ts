@@ -1,6 +1,10 @@
-/** MountainCar-v0, ported from Gymnasium's classic_control/mountain_car.py (float64 state, float32 observations). */
+/**
+ * MountainCar-v0, ported from Gymnasium's classic_control/mountain_car.py: float64 state, float32 observations, and
+ * Python's (glibc's) `math.cos`, so every bit agrees with Gymnasium.
+ */
 import { EpisodeGuard, box } from './episode.js';
 import { drawPolygon, fillCircle } from './draw.js';
+import { cos64, sin64 } from './libm/sin_cos.js';
 import type { Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
 
 const MIN_POSITION = -1.2;
@@ -16,7 +20,7 @@ function clip(x: number, lo: number, hi: number): number {
 }
 
 function height(x: number): number {
-  return Math.sin(3 * x) * 0.45 + 0.55;
+  return sin64(3 * x) * 0.45 + 0.55;
 }
 
 export class MountainCar implements Env {
@@ -40,7 +44,7 @@ export class MountainCar implements Env {
 
   step(action: number): StepResult {
     this.guard.checkStep(action);
-    let velocity = this.velocity + ((action - 1) * FORCE + Math.cos(3 * this.position) * -GRAVITY);
+    let velocity = this.velocity + ((action - 1) * FORCE + cos64(3 * this.position) * -GRAVITY);
     velocity = clip(velocity, -MAX_SPEED, MAX_SPEED);
     let position = this.position + velocity;
     position = clip(position, MIN_POSITION, MAX_POSITION);

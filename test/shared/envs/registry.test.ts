@@ -25,7 +25,14 @@ describe('make(id)', () => {
   });
 
   it('rejects an unknown id and lists the known ones', () => {
-    assert.throws(() => make('Pong-v5'), (e: unknown) => e instanceof EnvError && /CartPole-v1/.test(e.message));
+    for (const f of [make, envSpec]) {
+      assert.throws(
+        () => f('Pong-v5'),
+        (e: unknown) =>
+          e instanceof EnvError && e.code === 'ENV_UNKNOWN_ID' && /CartPole-v1, Acrobot-v1/.test(e.message),
+      );
+    }
+    assert.throws(() => make('toString'), /unknown environment id/);
   });
 });
 
@@ -48,6 +55,53 @@ describe('environment misuse gets a clear error', () => {
       assert.throws(() => env.step(0), /episode has ended/);
       env.reset();
       env.step(0); // a fresh episode steps again
+    });
+  }
+
+  for (const id of ['CartPole-v1', 'Acrobot-v1', 'MountainCar-v0']) {
+    it(`${id}: each misuse has its own error code`, () => {
+      const env = make(id);
+      const code = (f: () => unknown): string | undefined => {
+        try {
+          f();
+        } catch (e) {
+          return e instanceof EnvError ? e.code : 'not an EnvError';
+        }
+        return undefined;
+      };
+      assert.equal(
+        code(() => env.step(0)),
+        'ENV_NOT_RESET',
+      );
+      assert.equal(
+        code(() => env.reset({ seed: -3 })),
+        'ENV_BAD_SEED',
+      );
+      assert.equal(
+        code(() => env.reset({ seed: Number.NaN })),
+        'ENV_BAD_SEED',
+      );
+      assert.equal(
+        code(() => env.reset({ seed: '7' as unknown as number })),
+        'ENV_BAD_SEED',
+      );
+      env.reset({ seed: 0 });
+      assert.equal(
+        code(() => env.step(env.actionSpace.n)),
+        'ENV_BAD_ACTION',
+      );
+      assert.equal(
+        code(() => env.step(Number.NaN)),
+        'ENV_BAD_ACTION',
+      );
+      for (let done = false; !done;) {
+        const r = env.step(0);
+        done = r.terminated || r.truncated;
+      }
+      assert.equal(
+        code(() => env.step(0)),
+        'ENV_EPISODE_ENDED',
+      );
     });
   }
 
