@@ -1,7 +1,7 @@
 /**
  * The CartPole step over N sub-envs, twice: a WebAssembly kernel (assembled here from opcodes) and a JavaScript one
  * with identical semantics, over the same struct-of-arrays layout. Both evaluate cartpole.py's expressions in the
- * same order in IEEE-754 doubles and call the host's own Math.cos/Math.sin, so they produce the same bits as each
+ * same order in IEEE-754 doubles and call the glibc-exact cos64/sin64 of src/shared/envs/libm, so they produce the same bits as each
  * other and as the single-env CartPole (and Gymnasium's recorded trajectories; see the tests).
  *
  * One kernel call: (0) validate every action; (1) cos/sin of each running sub-env; (2) for each sub-env: if its
@@ -10,6 +10,7 @@
  * step the dynamics. Pass 1 is split out because calls are barriers to out-of-order execution: without them in
  * pass 2 the CPU overlaps the division chains of consecutive sub-envs.
  */
+import { cos64, sin64 } from '../libm/sin_cos.js';
 import { OP, T, assemble, ins, wasmHost } from '../../rng/wasm_encoding.js';
 
 export const GRAVITY = 9.8;
@@ -132,8 +133,8 @@ export function jsKernel(a: CartPoleArrays, restart: (i: number) => void): CartP
       let xDot = xDots[i];
       let theta = thetas[i];
       let thetaDot = thetaDots[i];
-      const cos = Math.cos(theta);
-      const sin = Math.sin(theta);
+      const cos = cos64(theta);
+      const sin = sin64(theta);
       const temp = (force + POLEMASS_LENGTH * (thetaDot * thetaDot) * sin) / TOTAL_MASS;
       const thetaAcc = (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - (MASS_POLE * (cos * cos)) / TOTAL_MASS));
       const xAcc = temp - (POLEMASS_LENGTH * thetaAcc * cos) / TOTAL_MASS;
@@ -363,8 +364,8 @@ export function wasmKernel(n: number): { kernel: CartPoleKernel; buffer: ArrayBu
     compiled ??= new host.Module(kernelBytes());
     const { offsets, bytes } = layout(n);
     const memory = new host.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    // Math.cos/Math.sin imported as they are, so the kernel uses exactly the host's trigonometry.
-    const instance = new host.Instance(compiled, { m: { cos: Math.cos, sin: Math.sin, mem: memory } });
+    // glibc-exact sin/cos imported from JS, so the kernel rounds exactly as the single env and Gymnasium do.
+    const instance = new host.Instance(compiled, { m: { cos: cos64, sin: sin64, mem: memory } });
     const step = instance.exports.step as (...args: number[]) => number;
     const o = KEYS.map((k) => offsets[k]);
     const kernel: CartPoleKernel = (count, limit, autoreset) =>
