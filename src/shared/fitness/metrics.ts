@@ -38,18 +38,24 @@ export function macroF1(yTrue: Labels, yPred: Labels): number {
     predCount.set(p, (predCount.get(p) ?? 0) + 1);
     if (t === p) tp.set(t, (tp.get(t) ?? 0) + 1);
   }
-  const labels = new Set<number>([...trueCount.keys(), ...predCount.keys()]);
+  // Sorted, as scikit-learn's unique_labels, so the sum runs in the same order as its (and macroF1Dense's).
+  const labels = [...new Set<number>([...trueCount.keys(), ...predCount.keys()])].sort((a, b) => a - b);
   let sum = 0;
   for (const c of labels) {
     const t = tp.get(c) ?? 0;
     const denom = (trueCount.get(c) ?? 0) + (predCount.get(c) ?? 0);
     sum += denom === 0 ? 0 : (2 * t) / denom;
   }
-  return sum / labels.size;
+  return sum / labels.length;
 }
 
 /** Macro-F1 from small non-negative integer labels < k, without Maps (the hot path of F1 fitness). */
-export function macroF1Dense(yTrue: Labels, yPred: Labels, k: number, counts: Float64Array = new Float64Array(3 * k)): number {
+export function macroF1Dense(
+  yTrue: Labels,
+  yPred: Labels,
+  k: number,
+  counts: Float64Array = new Float64Array(3 * k),
+): number {
   counts.fill(0);
   const n = yTrue.length;
   for (let i = 0; i < n; i++) {
@@ -80,11 +86,15 @@ export function crossEntropy(logits: Float32Array, labels: Labels, k: number): n
   let total = 0;
   for (let s = 0; s < n; s++) {
     const row = s * k;
+    const label = labels[s];
+    if (!(label >= 0 && label < k && Number.isInteger(label))) {
+      throw new InvalidArgumentError(`crossEntropy: label ${label} at row ${s} is not an integer in [0, ${k})`);
+    }
     let m = -Infinity;
     for (let j = 0; j < k; j++) if (logits[row + j] > m) m = logits[row + j];
     let z = 0;
     for (let j = 0; j < k; j++) z += Math.exp(logits[row + j] - m);
-    total += m + Math.log(z) - logits[row + labels[s]];
+    total += m + Math.log(z) - logits[row + label];
   }
   return total / n;
 }

@@ -1,7 +1,9 @@
 /**
  * FLOPs as the research proposal counts them: a multiply-add is 2 FLOPs; a forward pass costs
  * Σ 2·in·out per sample (biases and activations are not counted), a backward pass twice the forward.
- * With these conventions experiment 1 at 30k samples gives DL 6.39e10 and GA 1.42e12 (the proposal: 1.44e12).
+ * With these conventions experiment 1 at 30k samples gives DL 6.39e10 (150 epochs) and GA 1.42e12 for 100
+ * generations × 100 agents; the proposal's printed 1.44e12 is exactly 101 population evaluations (the initial
+ * population's too), which callers get by counting every evaluation they run.
  */
 import { layout, type MlpSpec } from './mlp.js';
 

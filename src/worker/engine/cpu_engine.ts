@@ -1,11 +1,61 @@
-/** The default engine: the CPU kernel, inline in the calling thread. */
+/**
+ * The default engine: the CPU kernels (WebAssembly SIMD, or JavaScript where that is missing), in the
+ * calling thread or, for populations in shared memory, split over a pool of worker threads.
+ */
 import { evaluateShardInline } from './cpu_kernel.js';
+import { agentKernel, checkPopulationRequest, varyAndEvaluateRows, type PopulationRequest } from './generation.js';
+import { CpuPool } from './pool.js';
 import type { EvaluationEngine, ShardRequest } from './types.js';
+
+export interface CpuEngineOptions {
+  /**
+   * Threads for `evaluatePopulation`, counting the caller's (default 1: inline). With more, states made
+   * by `shareState` are split over worker threads; others still run inline.
+   */
+  readonly threads?: number;
+}
 
 export class CpuEngine implements EvaluationEngine {
   readonly backend = 'cpu';
+  private readonly pool: CpuPool | undefined;
+
+  constructor(options: CpuEngineOptions = {}) {
+    const threads = options.threads ?? 1;
+    this.pool = threads > 1 ? new CpuPool(threads) : undefined;
+  }
+
+  /** Threads `evaluatePopulation` may use, the caller's included. */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** 'wasm-simd' when the WebAssembly SIMD kernels run here, else 'js'. */
+  static kernel(): 'wasm-simd' | 'js' {
+    return agentKernel({ inputs: 1, hidden: [1], outputs: 2, activation: 'tanh' }) === null ? 'js' : 'wasm-simd';
+  }
+
   async evaluate(request: ShardRequest): Promise<Float32Array> {
     return evaluateShardInline(request);
   }
-  async close(): Promise<void> {}
+
+  /**
+   * Varies rows [start, end) of a population state (exactly the rows `askRows` gives, kept in the state
+   * so `tell` reuses them) and returns their fitness: one generation's ask and evaluation in one pass.
+   */
+  async evaluatePopulation(request: PopulationRequest): Promise<Float32Array> {
+    return this.evaluatePopulationSync(request);
+  }
+
+  /** `evaluatePopulation` without the promise (it blocks while worker threads run their shares). */
+  evaluatePopulationSync(request: PopulationRequest): Float32Array {
+    if (this.pool !== undefined) return this.pool.run(request);
+    const { start, end } = checkPopulationRequest(request);
+    const out = new Float32Array(end - start);
+    varyAndEvaluateRows(request, start, end, out);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
 }

@@ -1,47 +1,41 @@
 /**
- * The CPU evaluation kernel: forward passes of many agents over one batch with the 4-samples-per-weight
- * inner loop of src/shared/model, then the requested fitness. Pure function of its inputs, so any thread
- * (or machine) computes the same values for the same agents.
+ * The CPU evaluation kernel: forward passes of many agents over one batch, then the requested fitness.
+ * Runs the WebAssembly SIMD kernel (float32, four samples per v128, spec-specialised code) where the
+ * engine has it, else the JavaScript kernel. A pure function of its inputs, so any thread (or machine
+ * with the same kernel) computes the same values for the same agents.
  */
-import { forward, forwardScratch, paramCount, sampleRows, argmaxRows } from '../../shared/model/mlp.js';
-import { crossEntropy, macroF1Dense } from '../../shared/fitness/metrics.js';
-import { CounterRng } from '../../shared/rng/philox.js';
+import { InvalidArgumentError } from '../../shared/errors.js';
+import { paramCount } from '../../shared/model/mlp.js';
+import { agentKernel } from './generation.js';
+import { evaluateShardJs } from './js_kernel.js';
 import type { ShardRequest } from './types.js';
 
-/** Stream id of macro-F1 sampling noise (distinct from the algorithms' purposes). */
-export const FITNESS_SAMPLING_PURPOSE = 11;
+export { FITNESS_SAMPLING_PURPOSE } from './agent_kernel.js';
 
 /** Evaluates agents [start, end) of `req` into `out` (length end − start). */
-export function evaluateShardInline(req: ShardRequest, out: Float32Array = new Float32Array(req.end - req.start)): Float32Array {
+export function evaluateShardInline(
+  req: ShardRequest,
+  out: Float32Array = new Float32Array(req.end - req.start),
+): Float32Array {
   const { spec, n } = req;
   const P = paramCount(spec);
-  const k = spec.outputs;
-  const logits = new Float32Array(n * k);
-  const scratch = forwardScratch(spec, n);
-  const pred = new Int32Array(n);
-  const counts = new Float64Array(3 * k);
+  const A = req.end - req.start;
+  if (!Number.isInteger(A) || A < 0 || req.params.length < A * P) {
+    throw new InvalidArgumentError(
+      `shard [${req.start}, ${req.end}) needs ${A}×${P} parameters; got ${req.params.length}`,
+    );
+  }
+  if (!Number.isInteger(n) || n < 1 || req.x.length < n * spec.inputs || req.y.length < n) {
+    throw new InvalidArgumentError(`the batch needs n ≥ 1 rows of ${spec.inputs} inputs and n labels; got n=${n}`);
+  }
+  const kernel = agentKernel(spec);
+  if (kernel === null) return evaluateShardJs(req, out);
+  kernel.setBatch(req.x, req.y, n);
   const trials = req.trials ?? 10;
   for (let a = req.start; a < req.end; a++) {
     const row = a - req.start;
-    const params = req.params.subarray(row * P, row * P + P);
-    forward(spec, params, req.x, n, logits, scratch);
-    let f: number;
-    if (req.fitness === 'ce') f = crossEntropy(logits, req.y, k);
-    else if (req.fitness === 'accuracy') {
-      argmaxRows(logits, n, k, pred);
-      let hit = 0;
-      for (let s = 0; s < n; s++) if (pred[s] === req.y[s]) hit++;
-      f = hit / n;
-    } else {
-      const rng = CounterRng.from(req.seed, FITNESS_SAMPLING_PURPOSE, req.generation, a);
-      let sum = 0;
-      for (let t = 0; t < trials; t++) {
-        sampleRows(logits, n, k, rng, pred);
-        sum += macroF1Dense(req.y, pred, k, counts);
-      }
-      f = sum / trials;
-    }
-    out[row] = f;
+    kernel.loadParams(req.params, row * P);
+    out[row] = kernel.evaluate(req.fitness, req.seed, req.generation, a, trials);
   }
   return out;
 }

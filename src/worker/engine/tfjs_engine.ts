@@ -1,19 +1,23 @@
 /**
  * TensorFlow.js backend: the whole shard as batched matrix products (agents × samples), for GPU workers.
  * Uses @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when installed (native libtensorflow), else the
- * pure-JS @tensorflow/tfjs package. Sampled macro-F1 falls back to the CPU kernel on the logits' argmax-free path.
+ * pure-JS @tensorflow/tfjs package. Fitness is computed from TensorFlow.js's own logits with the CPU kernel's
+ * definitions (same cross-entropy, argmax and keyed sampling), so the backends agree to float32 tolerance.
  */
 import { layout, paramCount } from '../../shared/model/mlp.js';
-import { crossEntropy } from '../../shared/fitness/metrics.js';
-import { evaluateShardInline } from './cpu_kernel.js';
+import { fitnessFromLogits, type FitnessScratch } from './js_kernel.js';
 import type { EvaluationEngine, ShardRequest } from './types.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
 /** Loads the best TensorFlow.js flavour available: native GPU, native CPU, then pure JS. */
-export async function loadTf(preferred: 'auto' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu' = 'auto'): Promise<{ tf: Tf; flavour: string }> {
+export async function loadTf(
+  preferred: 'auto' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu' = 'auto',
+): Promise<{ tf: Tf; flavour: string }> {
   const order =
-    preferred === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs'] : [preferred === 'tfjs' ? '@tensorflow/tfjs' : `@tensorflow/${preferred}`];
+    preferred === 'auto'
+      ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs']
+      : [preferred === 'tfjs' ? '@tensorflow/tfjs' : `@tensorflow/${preferred}`];
   const errors: string[] = [];
   for (const name of order) {
     try {
@@ -46,10 +50,13 @@ export class TfjsEngine implements EvaluationEngine {
     const k = spec.outputs;
     const layers = layout(spec);
     const logits = tf.tidy(() => {
-      let h: import('@tensorflow/tfjs').Tensor3D = tf.tile(tf.tensor3d(req.x, [1, n, spec.inputs]), [A, 1, 1]);
-      const all = tf.tensor2d(req.params, [A, P]);
+      const x = req.x.subarray(0, n * spec.inputs);
+      let h: import('@tensorflow/tfjs').Tensor3D = tf.tile(tf.tensor3d(x, [1, n, spec.inputs]), [A, 1, 1]);
+      const all = tf.tensor2d(req.params.subarray(0, A * P), [A, P]);
       layers.forEach((l, li) => {
-        const W = all.slice([0, l.weightOffset], [A, l.inputs * l.outputs]).reshape([A, l.outputs, l.inputs]) as import('@tensorflow/tfjs').Tensor3D;
+        const W = all
+          .slice([0, l.weightOffset], [A, l.inputs * l.outputs])
+          .reshape([A, l.outputs, l.inputs]) as import('@tensorflow/tfjs').Tensor3D;
         const b = all.slice([0, l.biasOffset], [A, l.outputs]).reshape([A, 1, l.outputs]);
         let z = tf.add(tf.matMul(h, W, false, true), b) as import('@tensorflow/tfjs').Tensor3D;
         if (li < layers.length - 1) z = spec.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
@@ -60,12 +67,25 @@ export class TfjsEngine implements EvaluationEngine {
     const data = (await logits.data()) as Float32Array;
     logits.dispose();
     const out = new Float32Array(A);
-    if (req.fitness === 'ce') {
-      for (let a = 0; a < A; a++) out[a] = crossEntropy(data.subarray(a * n * k, (a + 1) * n * k), req.y, k);
-      return out;
+    const y = req.y.length === n ? req.y : req.y.subarray(0, n);
+    const scratch: FitnessScratch = { pred: new Int32Array(n), counts: new Float64Array(3 * k) };
+    const trials = req.trials ?? 10;
+    for (let a = 0; a < A; a++) {
+      const logitsOfAgent = data.subarray(a * n * k, (a + 1) * n * k);
+      out[a] = fitnessFromLogits(
+        req.fitness,
+        logitsOfAgent,
+        y,
+        n,
+        k,
+        trials,
+        req.seed,
+        req.generation,
+        req.start + a,
+        scratch,
+      );
     }
-    // Accuracy and sampled F1 need only the logits; reuse the CPU kernel's exact definitions on them.
-    return evaluateShardInline(req, out);
+    return out;
   }
 
   async close(): Promise<void> {}

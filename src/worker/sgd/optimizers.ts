@@ -32,7 +32,12 @@ export function createOptimizerState(spec: OptimizerSpec, n: number): OptimizerS
 }
 
 /** Applies one update to `params` in place (torch.optim.SGD / torch.optim.Adam, no weight decay). */
-export function applyUpdate(spec: OptimizerSpec, state: OptimizerState, params: Float32Array, grad: Float32Array): void {
+export function applyUpdate(
+  spec: OptimizerSpec,
+  state: OptimizerState,
+  params: Float32Array,
+  grad: Float32Array,
+): void {
   state.step++;
   const lr = spec.lr;
   if (spec.kind === 'sgd') {

@@ -5,9 +5,15 @@
  */
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { paramCount, type MlpSpec } from '../../shared/model/mlp.js';
-import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
 import { MlpBackprop } from './backprop.js';
-import { applyUpdate, checkOptimizer, createOptimizerState, type OptimizerSpec, type OptimizerState } from './optimizers.js';
+import { epochPermutation } from './shuffle.js';
+import {
+  applyUpdate,
+  checkOptimizer,
+  createOptimizerState,
+  type OptimizerSpec,
+  type OptimizerState,
+} from './optimizers.js';
 
 export interface LabelledData {
   /** n × inputs, row-major. */
@@ -39,8 +45,6 @@ export class SgdTrainer {
   readonly stepsPerEpoch: number;
   private readonly grad: Float32Array;
   private readonly backprop: MlpBackprop;
-  private readonly bx: Float32Array;
-  private readonly by: Int32Array;
   private order: Uint32Array;
   private opt: OptimizerState;
   epoch = 0;
@@ -53,47 +57,35 @@ export class SgdTrainer {
     if (!Number.isInteger(o.batchSize) || o.batchSize <= 0) {
       throw new InvalidArgumentError(`batch size must be a positive integer, got ${o.batchSize}`);
     }
-    if (o.train.n <= 0) throw new InvalidArgumentError('the training set is empty');
+    if (!Number.isInteger(o.train.n) || o.train.n <= 0) throw new InvalidArgumentError('the training set is empty');
+    if (o.train.x.length < o.train.n * o.spec.inputs || o.train.y.length < o.train.n) {
+      throw new InvalidArgumentError(
+        `the training set claims ${o.train.n} rows but has ${o.train.x.length} inputs (need ${o.train.n}×${o.spec.inputs}) and ${o.train.y.length} labels`,
+      );
+    }
     if (o.params.length !== paramCount(o.spec)) {
       throw new InvalidArgumentError(`params have ${o.params.length} values; the MLP needs ${paramCount(o.spec)}`);
     }
     this.params = Float32Array.from(o.params);
     this.grad = new Float32Array(this.params.length);
     this.backprop = new MlpBackprop(o.spec, o.batchSize);
-    this.bx = new Float32Array(o.batchSize * o.spec.inputs);
-    this.by = new Int32Array(o.batchSize);
     this.opt = createOptimizerState(o.optimizer, this.params.length);
     this.stepsPerEpoch = Math.ceil(o.train.n / o.batchSize);
     this.order = this.permutation(0);
   }
 
-  /** The sample order of `epoch`: a Fisher–Yates shuffle keyed by (seed, batch, epoch). */
+  /** The sample order of `epoch` (shared with the TensorFlow.js trainer). */
   private permutation(epoch: number): Uint32Array {
-    const n = this.o.train.n;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    const rng = CounterRng.from(this.o.seed, RngPurpose.batch, epoch);
-    for (let i = n - 1; i > 0; i--) {
-      const j = rng.nextInt(i + 1);
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return epochPermutation(this.o.seed, epoch, this.o.train.n);
   }
 
   /** One optimizer step on the next mini-batch (the last batch of an epoch may be smaller); returns its loss. */
   step(): number {
-    const { train, batchSize, spec } = this.o;
-    const d = spec.inputs;
+    const { train, batchSize } = this.o;
     const start = this.batchInEpoch * batchSize;
     const n = Math.min(batchSize, train.n - start);
-    for (let b = 0; b < n; b++) {
-      const idx = this.order[start + b];
-      this.bx.set(train.x.subarray(idx * d, idx * d + d), b * d);
-      this.by[b] = train.y[idx];
-    }
-    const loss = this.backprop.lossAndGradient(this.params, this.bx, this.by, n, this.grad);
+    const rows = this.order.subarray(start, start + n);
+    const loss = this.backprop.lossAndGradientRows(this.params, train.x, train.y, rows, n, this.grad);
     applyUpdate(this.o.optimizer, this.opt, this.params, this.grad);
     this.steps++;
     this.samplesSeen += n;
