@@ -48,11 +48,16 @@ export async function loadBuiltinDataset(name: string, opts: BuiltinDatasetOptio
     () => false,
   );
   if (exists) {
-    return readParquetDataset(path, {
-      envId: entry.envId,
-      source,
-      onProgress: (d, t) => opts.onProgress?.('read', d, t),
-    });
+    try {
+      return await readParquetDataset(path, {
+        envId: entry.envId,
+        source,
+        onProgress: (d, t) => opts.onProgress?.('read', d, t),
+      });
+    } catch (err) {
+      // A cache entry is only a copy of what the generator makes: if it cannot be read, make it again.
+      if (!(err instanceof DatasetError)) throw err;
+    }
   }
   const ds = generateExpertDataset({
     envId: entry.envId,

@@ -1,5 +1,7 @@
 /** Small file-system helpers shared by the dataset readers and writers. */
+import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { threadId } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { DatasetError } from '../shared/data/errors.js';
 
@@ -23,7 +25,8 @@ export async function fileSize(path: string, hint = ''): Promise<number> {
  */
 export async function writeAtomically(path: string, write: (tmpPath: string) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.partial-${process.pid}`;
+  // Unique per writer: worker threads of one process share its pid, and two may cache the same file at once.
+  const tmp = `${path}.partial-${process.pid}-${threadId}-${randomUUID()}`;
   try {
     await write(tmp);
     await rename(tmp, path);

@@ -91,3 +91,30 @@ test("the built-in 'cartpole' dataset is generated once, cached, and read back i
 test('seed and steps are refused for files, where they mean nothing', async () => {
   await assert.rejects(loadDataset(join(tmp.dir, 'a.jsonl'), { seed: 1 }), /only apply to the built-in datasets/);
 });
+
+test('a damaged cache of a built-in dataset is regenerated, not fatal', async () => {
+  const cacheDir = join(tmp.dir, 'cache-damaged');
+  const good = await loadDataset('cartpole', { cacheDir, steps: 800, seed: 2 });
+  const path = builtinDatasetPath('cartpole', 2, 800, cacheDir);
+  writeFileSync(path, 'PAR1 this is not parquet PAR1');
+  const again = await loadDataset('cartpole', { cacheDir, steps: 800, seed: 2 });
+  assert.deepStrictEqual(arraysOf(again), arraysOf(good));
+  assert.deepStrictEqual(arraysOf(await loadDataset('cartpole', { cacheDir, steps: 800, seed: 2 })), arraysOf(good));
+});
+
+test('worker threads caching the same built-in dataset at once leave a readable file', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const cacheDir = join(tmp.dir, 'cache-race');
+  const loader = new URL('../../src/data/load.js', import.meta.url).href;
+  const code = `import(${JSON.stringify(loader)}).then(m => m.loadDataset('cartpole', { cacheDir: ${JSON.stringify(cacheDir)}, steps: 3000, seed: 1 })).then(d => require('node:worker_threads').parentPort.postMessage(d.size))`;
+  const run = () =>
+    new Promise<number>((resolve, reject) => {
+      const w = new Worker(code, { eval: true });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  assert.deepEqual(await Promise.all([run(), run(), run()]), [3000, 3000, 3000]);
+  const ds = await loadDataset(builtinDatasetPath('cartpole', 1, 3000, cacheDir));
+  assert.equal(ds.size, 3000);
+  assert.deepEqual(readdirSync(join(cacheDir, 'generated')).length, 1, 'no temporary files left behind');
+});
