@@ -36,16 +36,16 @@ export interface Exp2Config {
 }
 
 /**
- * Default budgets: one NE generation (50 agents × 32 samples) costs about as much time as 30–40 SGD steps of
- * batch 32 on this network, so 12 000 generations and 400 000 SGD steps take roughly equal time
- * (see README: "Experiment 2 budgets").
+ * Default budgets, measured on a 2-core machine (README: "Experiment 2 budgets"): 800 000 SGD steps of batch 32
+ * take about as long as 12 000 NE generations with CE fitness (~10–15 s per trial); macro-F1 fitness, which scores
+ * 10 sampled trials per agent, makes a generation about 3× dearer. `--budget-seconds` equalises time exactly.
  */
 export const EXP2_DEFAULTS: Exp2Config = {
   datasets: ['cartpole'],
   fractions: [0.9, 0.3, 0.1],
   methods: Object.keys(EXP2_METHODS),
   seeds: [0],
-  sgdSteps: 400_000,
+  sgdSteps: 800_000,
   neGenerations: 12_000,
   evalPoints: 20,
   testFraction: 0.1,
