@@ -2,6 +2,10 @@ import { Command } from 'commander';
 import { registerRolloutCommand } from './commands/rollout.js';
 import { registerDatasetCommands } from './commands/dataset.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerCoordinatorCommand } from './commands/coordinator.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerSweepCommand } from './commands/sweep.js';
+import { registerKeysCommand } from './commands/keys.js';
 
 /** Builds the commander program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -10,8 +14,12 @@ export function buildProgram(): Command {
     .name('evoscale')
     .description('Scaling-law analyses of behaviour cloning: deep learning vs neuroevolution.')
     .showHelpAfterError();
-  registerRolloutCommand(program);
-  registerDatasetCommands(program);
   registerRunCommand(program);
+  registerDatasetCommands(program);
+  registerRolloutCommand(program);
+  registerCoordinatorCommand(program);
+  registerWorkerCommand(program);
+  registerSweepCommand(program);
+  registerKeysCommand(program);
   return program;
 }

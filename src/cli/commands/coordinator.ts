@@ -1,0 +1,208 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from '../../shared/errors.js';
+import { createEmbeddedCluster } from '../../coordinator/embedded.js';
+import { readSecretKeyFile } from '../../coordinator/keys.js';
+import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import type { RuntimeMetrics } from '../../coordinator/metrics/registry.js';
+import { runNe } from '../../coordinator/ne_run.js';
+import { DEFAULT_THREAD_OVERHEAD_SECONDS, type Placement } from '../../coordinator/placement.js';
+import { readRunSpecFile } from '../../coordinator/run_file.js';
+import { CoordinatorServer } from '../../coordinator/transport/server.js';
+import { runSweep } from '../../coordinator/sweep/run_sweep.js';
+import { embeddedTrialExecutor, remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
+import { planSweep, readSweepFile } from '../../coordinator/sweep/plan.js';
+import { parseIntOption } from '../options.js';
+
+export interface CoordinatorFlags {
+  bind?: string;
+  run?: string;
+  sweep?: string;
+  out: string;
+  threads?: string;
+  placement: string;
+  checkpointEvery: string;
+  resume: boolean;
+  minWorkers: string;
+  curveSecret?: string;
+  metricsPort?: string;
+  heartbeatMs: string;
+  missedHeartbeats: string;
+  shardTimeout: string;
+  maxFrameBytes: string;
+}
+
+function placementOf(raw: string): Placement {
+  if (raw !== 'auto' && raw !== 'local' && raw !== 'cluster') {
+    throw new InvalidArgumentError(`--placement must be auto, local or cluster (got '${raw}')`);
+  }
+  return raw;
+}
+
+/** Starts the ZeroMQ server from flags (or returns undefined for the embedded default). */
+export async function startServerFromFlags(
+  flags: CoordinatorFlags,
+  metrics: RuntimeMetrics | undefined,
+): Promise<CoordinatorServer | undefined> {
+  if (flags.bind === undefined) {
+    if (flags.curveSecret !== undefined)
+      throw new InvalidArgumentError('--curve-secret needs --bind (CURVE protects the network endpoint)');
+    return undefined;
+  }
+  const heartbeatMs = parseIntOption('--heartbeat-ms', flags.heartbeatMs, 10, 600_000);
+  const server = new CoordinatorServer({
+    bind: checkEndpoint('--bind', flags.bind),
+    heartbeatMs,
+    missedHeartbeats: parseIntOption('--missed-heartbeats', flags.missedHeartbeats, 1, 1000),
+    shardTimeoutMs: parseIntOption('--shard-timeout', flags.shardTimeout, 1, 86_400) * 1000,
+    maxFrameBytes: parseIntOption('--max-frame-bytes', flags.maxFrameBytes, 1024, 2 ** 30),
+    ...(flags.curveSecret !== undefined ? { curve: readSecretKeyFile(flags.curveSecret) } : {}),
+    ...(metrics !== undefined ? { metrics } : {}),
+    log: stderrLog,
+  });
+  await server.start();
+  stderrLog(
+    `coordinator ${server.id} listening on ${server.endpoint}${flags.curveSecret !== undefined ? ' (CURVE)' : ''}`,
+  );
+  return server;
+}
+
+/** Runs an NE run spec or a sweep, sharded over remote workers (--bind) or embedded threads. */
+async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
+  if ((flags.run === undefined) === (flags.sweep === undefined)) {
+    throw new InvalidArgumentError('give exactly one of --run <spec.json|yaml> or --sweep <file>');
+  }
+  const metricsPort =
+    flags.metricsPort !== undefined ? parseIntOption('--metrics-port', flags.metricsPort, 0, 65535) : undefined;
+  const threads =
+    flags.threads !== undefined ? parseIntOption('--threads', flags.threads, 1, 4096) : availableParallelism();
+  const minWorkers = parseIntOption('--min-workers', flags.minWorkers, 0, 100_000);
+  const checkpointEvery = parseIntOption('--checkpoint-every', flags.checkpointEvery, 0);
+  const placement = placementOf(flags.placement);
+  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog);
+  const server = await startServerFromFlags(flags, metrics);
+  const closers: (() => Promise<void>)[] = [];
+  if (server !== undefined) closers.push(() => server.close());
+  if (metricsServer !== undefined) closers.push(() => metricsServer.close());
+  const closeAll = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) await c();
+  };
+  onShutdown(async (signal) => {
+    stderrLog(`coordinator: ${signal}; checkpoints are on disk, rerun the same command to resume`);
+    await closeAll();
+  });
+  try {
+    if (server !== undefined && minWorkers > 0) {
+      stderrLog(`coordinator: waiting for ${minWorkers} worker${minWorkers === 1 ? '' : 's'}`);
+      await waitForWorkers(server, minWorkers, flags.sweep !== undefined);
+    }
+    if (flags.run !== undefined) {
+      const spec = readRunSpecFile(flags.run);
+      const embedded = server === undefined ? createEmbeddedCluster(threads, { metrics, log: stderrLog }) : undefined;
+      if (embedded !== undefined) closers.unshift(() => embedded.close());
+      const outDir = join(flags.out, spec.experiment, spec.runId);
+      const result = await runNe(spec, {
+        cluster: server?.cluster ?? embedded?.cluster,
+        placement,
+        outDir,
+        checkpointEvery,
+        resume: flags.resume,
+        metrics,
+        log: stderrLog,
+        sharedState: embedded !== undefined,
+        ...(embedded !== undefined ? { defaultOverheadSeconds: DEFAULT_THREAD_OVERHEAD_SECONDS } : {}),
+        ...(server !== undefined ? { wireBytes: () => server.generationBytes() } : {}),
+        onGeneration: (r) => {
+          if (r.generation % 10 === 0 || r.generation === spec.generations - 1) {
+            stderrLog(
+              `run ${spec.runId}: generation ${r.generation} best ${r.best} median ${r.median} (${r.placement}, ${r.wallSeconds.toFixed(3)} s)`,
+            );
+          }
+        },
+      });
+      process.stdout.write(
+        JSON.stringify(
+          {
+            runId: spec.runId,
+            out: outDir,
+            generations: result.generations,
+            bestFitness: result.bestFitness,
+            paramsSha256: result.paramsSha256,
+            resumedFrom: result.resumedFrom,
+            generationsLocal: result.generationsLocal,
+            generationsSharded: result.generationsSharded,
+            ...(result.bytesPerGeneration !== undefined ? { bytesPerGeneration: result.bytesPerGeneration } : {}),
+            wallSeconds: result.wallSeconds,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      const file = readSweepFile(flags.sweep as string);
+      const plan = planSweep(file, flags.sweep as string, flags.out);
+      const executor = server !== undefined ? remoteTrialExecutor(server) : embeddedTrialExecutor(threads);
+      closers.unshift(() => executor.close());
+      const result = await runSweep(plan, executor, { metrics, log: stderrLog });
+      process.stdout.write(
+        JSON.stringify(
+          { out: plan.out, skipped: result.skipped.length, ran: result.ran.length, failed: result.failed },
+          null,
+          2,
+        ) + '\n',
+      );
+      if (result.failed.length > 0) process.exitCode = 1;
+    }
+  } finally {
+    await closeAll();
+  }
+}
+
+async function waitForWorkers(server: CoordinatorServer, count: number, anyRole: boolean): Promise<void> {
+  const enough = (): boolean =>
+    (anyRole ? server.connected().length : server.connected().filter((w) => w.role === 'evaluator').length) >= count;
+  while (!enough()) await new Promise<void>((resolve) => server.onWorker(() => resolve()));
+}
+
+/** Adds the options shared by `coordinator` and `sweep`. */
+export function addCoordinatorOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--bind <endpoint>',
+      'serve remote workers on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 (default: embedded threads, no network)',
+    )
+    .option('--out <dir>', 'results folder', 'results')
+    .option('--threads <n>', `embedded threads (default: one per core, ${availableParallelism()} here)`)
+    .option('--min-workers <n>', 'with --bind: wait for this many workers before starting', '1')
+    .option(
+      '--curve-secret <file>',
+      'with --bind: CURVE secret key file (from `evoscale keys generate`); workers then need --curve-server-key',
+    )
+    .option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics')
+    .option('--heartbeat-ms <ms>', 'heartbeat interval with workers', '1000')
+    .option('--missed-heartbeats <n>', 'heartbeats a worker may miss before its work goes elsewhere', '5')
+    .option('--shard-timeout <s>', 'seconds without a result before a shard is re-dispatched', '600')
+    .option(
+      '--max-frame-bytes <n>',
+      'largest message accepted; larger ones are counted and refused',
+      String(64 * 1024 * 1024),
+    );
+}
+
+/** `evoscale coordinator`: runs an NE run or a sweep on workers (--bind) or embedded threads. */
+export function registerCoordinatorCommand(program: Command): void {
+  const cmd = program
+    .command('coordinator')
+    .description(
+      'Run a neuroevolution run spec (--run) or a sweep (--sweep), sharded over ZeroMQ workers (--bind) or embedded threads',
+    )
+    .option('--run <file>', 'NE run spec (JSON/YAML): algorithm, model, task, generations, seed')
+    .option('--sweep <file>', 'sweep grid (JSON/YAML), see `evoscale sweep --help`')
+    .option('--placement <where>', 'auto (local engine when cheaper than sharding) | local | cluster', 'auto')
+    .option('--checkpoint-every <n>', 'checkpoint every n generations (0 = only at the end)', '10')
+    .option('--no-resume', 'ignore an existing checkpoint and start the run over');
+  addCoordinatorOptions(cmd).action((flags: CoordinatorFlags) => coordinatorAction(flags));
+}
+
+export { coordinatorAction };

@@ -1,0 +1,159 @@
+/**
+ * The Prometheus metrics of coordinators and workers (names per DESIGN.md: `evoscale_` prefix, units in the
+ * name, counters ending `_total`). One registry per process, served on /metrics.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface RuntimeMetrics {
+  readonly registry: Registry;
+  readonly generations: Counter<'run'>;
+  readonly evaluations: Counter<'run' | 'worker'>;
+  readonly evaluationsPerSecond: Gauge<'run' | 'worker'>;
+  readonly shardLatency: Histogram<'worker'>;
+  readonly fitness: Gauge<'run' | 'quantile'>;
+  readonly generation: Gauge<'run'>;
+  readonly generationDuration: Gauge<'run'>;
+  readonly generationOverhead: Gauge<'run'>;
+  readonly progress: Gauge<'run'>;
+  readonly workersConnected: Gauge<'role' | 'backend'>;
+  readonly shardsRedispatched: Counter<'run'>;
+  readonly malformedFrames: Counter<'reason'>;
+  readonly bytesSent: Counter<'peer'>;
+  readonly bytesReceived: Counter<'peer'>;
+  readonly sgdLoss: Gauge<'trial'>;
+  readonly trials: Gauge<'state'>;
+  readonly trialsFinished: Counter<'experiment'>;
+  readonly workersLost: Counter<'reason'>;
+}
+
+/** Quantiles of each generation's fitness exported as evoscale_fitness{quantile}. */
+export const FITNESS_QUANTILES = [0, 0.25, 0.5, 0.75, 0.9, 1] as const;
+
+/** A fresh registry with every runtime metric and the process metrics (prefixed `evoscale_`). */
+export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {}): RuntimeMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'evoscale_' });
+  const registers = [registry];
+  return {
+    registry,
+    generations: new Counter({
+      name: 'evoscale_generations_total',
+      help: 'Generations completed (selection applied).',
+      labelNames: ['run'],
+      registers,
+    }),
+    evaluations: new Counter({
+      name: 'evoscale_evaluations_total',
+      help: 'Agent fitness evaluations completed.',
+      labelNames: ['run', 'worker'],
+      registers,
+    }),
+    evaluationsPerSecond: new Gauge({
+      name: 'evoscale_evaluations_per_second',
+      help: 'Agent evaluations per second over the last generation (per worker: its measured throughput).',
+      labelNames: ['run', 'worker'],
+      registers,
+    }),
+    shardLatency: new Histogram({
+      name: 'evoscale_shard_latency_seconds',
+      help: 'Time from dispatching a shard to receiving its fitness values.',
+      labelNames: ['worker'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    fitness: new Gauge({
+      name: 'evoscale_fitness',
+      help: 'Quantiles of the last generation’s fitness (quantile 1 = best for maximised fitness).',
+      labelNames: ['run', 'quantile'],
+      registers,
+    }),
+    generation: new Gauge({
+      name: 'evoscale_generation',
+      help: 'The generation a run is evaluating.',
+      labelNames: ['run'],
+      registers,
+    }),
+    generationDuration: new Gauge({
+      name: 'evoscale_generation_duration_seconds',
+      help: 'Wall time of the last generation (evaluation, dispatch and selection).',
+      labelNames: ['run'],
+      registers,
+    }),
+    generationOverhead: new Gauge({
+      name: 'evoscale_generation_overhead_seconds',
+      help: 'Last generation’s time outside evaluation: dispatch, wire, waiting and selection on the coordinator.',
+      labelNames: ['run'],
+      registers,
+    }),
+    progress: new Gauge({
+      name: 'evoscale_run_progress_ratio',
+      help: 'Share of a run’s generation budget done (0–1).',
+      labelNames: ['run'],
+      registers,
+    }),
+    workersConnected: new Gauge({
+      name: 'evoscale_workers_connected',
+      help: 'Workers admitted and alive.',
+      labelNames: ['role', 'backend'],
+      registers,
+    }),
+    shardsRedispatched: new Counter({
+      name: 'evoscale_shards_redispatched_total',
+      help: 'Shards sent again because their worker died, left or timed out.',
+      labelNames: ['run'],
+      registers,
+    }),
+    malformedFrames: new Counter({
+      name: 'evoscale_malformed_frames_total',
+      help: 'Frames refused: too large, undecodable, wrong version or invalid.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    bytesSent: new Counter({
+      name: 'evoscale_bytes_sent_total',
+      help: 'Protocol bytes sent.',
+      labelNames: ['peer'],
+      registers,
+    }),
+    bytesReceived: new Counter({
+      name: 'evoscale_bytes_received_total',
+      help: 'Protocol bytes received.',
+      labelNames: ['peer'],
+      registers,
+    }),
+    sgdLoss: new Gauge({
+      name: 'evoscale_sgd_loss',
+      help: 'Latest training loss of an SGD trial.',
+      labelNames: ['trial'],
+      registers,
+    }),
+    trials: new Gauge({
+      name: 'evoscale_trials',
+      help: 'Trials of the sweep by state.',
+      labelNames: ['state'],
+      registers,
+    }),
+    trialsFinished: new Counter({
+      name: 'evoscale_trials_finished_total',
+      help: 'Trials finished.',
+      labelNames: ['experiment'],
+      registers,
+    }),
+    workersLost: new Counter({
+      name: 'evoscale_workers_lost_total',
+      help: 'Workers dropped: missed heartbeats, said bye, or unreachable.',
+      labelNames: ['reason'],
+      registers,
+    }),
+  };
+}
+
+/** Sorted-sample quantile (linear interpolation, as NumPy's default). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const pos = q * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}

@@ -1,0 +1,135 @@
+/**
+ * Runs a sweep's trials with as many at once as the executor has room for. Finished trials (summary.json
+ * present) are never re-run; unfinished ones resume from their checkpoint; a trial whose worker is lost goes
+ * back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
+ */
+import { join } from 'node:path';
+import { TrialDirectory, writeJsonAtomic } from '../../experiments/results.js';
+import type { TrialSummary } from '../../experiments/trial.js';
+import type { RuntimeMetrics } from '../metrics/registry.js';
+import { SlotLostError } from '../slot.js';
+import type { TrialExecutor } from './executors.js';
+import type { SweepPlan, SweepTrial } from './plan.js';
+
+export interface SweepOptions {
+  readonly metrics?: RuntimeMetrics;
+  readonly log?: (line: string) => void;
+  /** Attempts per trial before the sweep reports it failed (lost workers do not count). */
+  readonly maxFailures?: number;
+}
+
+export interface SweepResult {
+  /** Trials skipped because they had finished before. */
+  readonly skipped: string[];
+  /** Trials run (to completion) now. */
+  readonly ran: string[];
+  /** Trials that failed, with the error. */
+  readonly failed: { id: string; error: string }[];
+  readonly summaries: Record<string, TrialSummary>;
+}
+
+/** The results folder of one trial: <out>/<experiment>/<trial-id>/. */
+export function trialDir(out: string, trial: SweepTrial): string {
+  return join(out, trial.experiment, trial.spec.id);
+}
+
+/** Runs (or resumes) every trial of the plan. */
+export async function runSweep(
+  plan: SweepPlan,
+  executor: TrialExecutor,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
+  const log = options.log ?? (() => {});
+  const metrics = options.metrics;
+  const maxFailures = options.maxFailures ?? 2;
+  const skipped: string[] = [];
+  const ran: string[] = [];
+  const failed: { id: string; error: string }[] = [];
+  const summaries: Record<string, TrialSummary> = {};
+  const queue: SweepTrial[] = [];
+  for (const t of plan.trials) {
+    const dir = new TrialDirectory(trialDir(plan.out, t));
+    const done = dir.summary<TrialSummary>();
+    if (done !== undefined) {
+      skipped.push(`${t.experiment}/${t.spec.id}`);
+      summaries[`${t.experiment}/${t.spec.id}`] = done;
+    } else {
+      queue.push(t);
+    }
+  }
+  writeJsonAtomic(join(plan.out, 'sweep.json'), {
+    trials: plan.trials.map((t) => `${t.experiment}/${t.spec.id}`),
+  });
+  log(`sweep: ${plan.trials.length} trials, ${skipped.length} already finished, ${queue.length} to run`);
+  const failures = new Map<string, number>();
+  let running = 0;
+  const setGauges = (): void => {
+    metrics?.trials.set({ state: 'queued' }, queue.length);
+    metrics?.trials.set({ state: 'running' }, running);
+    metrics?.trials.set({ state: 'finished' }, skipped.length + ran.length);
+    metrics?.trials.set({ state: 'failed' }, failed.length);
+  };
+  setGauges();
+  const inflight = new Set<Promise<void>>();
+  let waitingLogged = false;
+
+  const start = (t: SweepTrial): void => {
+    const key = `${t.experiment}/${t.spec.id}`;
+    running++;
+    setGauges();
+    const dir = trialDir(plan.out, t);
+    let lastLog = 0;
+    const p = executor
+      .run(t.spec, dir, (u) => {
+        if (u.loss !== undefined) metrics?.sgdLoss.set({ trial: t.spec.id }, u.loss);
+        const now = Date.now();
+        if (now - lastLog > 10_000) {
+          lastLog = now;
+          log(`sweep: ${key} ${Math.round((100 * u.done) / Math.max(1e-9, u.total))}%`);
+        }
+      })
+      .then(
+        (summary) => {
+          ran.push(key);
+          summaries[key] = summary;
+          metrics?.trialsFinished.inc({ experiment: t.experiment });
+          log(`sweep: ${key} finished (${ran.length + skipped.length}/${plan.trials.length})`);
+        },
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          if (err instanceof SlotLostError) {
+            log(`sweep: ${key} lost its worker (${message}); queued again`);
+            queue.unshift(t);
+            return;
+          }
+          const n = (failures.get(key) ?? 0) + 1;
+          failures.set(key, n);
+          if (n < maxFailures) {
+            log(`sweep: ${key} failed (${message}); retrying`);
+            queue.push(t);
+          } else {
+            log(`sweep: ${key} failed ${n} times: ${message}`);
+            failed.push({ id: key, error: message });
+          }
+        },
+      )
+      .finally(() => {
+        running--;
+        setGauges();
+        inflight.delete(p);
+      });
+    inflight.add(p);
+  };
+
+  while (queue.length > 0 || inflight.size > 0) {
+    while (queue.length > 0 && executor.free() > 0) start(queue.shift() as SweepTrial);
+    if (queue.length > 0 && executor.capacity() === 0 && !waitingLogged) {
+      waitingLogged = true;
+      log('sweep: waiting for workers');
+    }
+    if (executor.capacity() > 0) waitingLogged = false;
+    // Wake on a finished trial or on a capacity change (workers joining or leaving).
+    await Promise.race([...inflight, executor.changed()]);
+  }
+  return { skipped, ran, failed, summaries };
+}

@@ -1,0 +1,222 @@
+/**
+ * A worker process as the coordinator sees it: its capabilities, liveness, which generation its replica of
+ * each run is at, and the shards and trials it holds. Evaluating a shard sends only what the replica lacks:
+ * the run spec once (`assign`), then the generation, row range and the fitness vectors since its last shard.
+ */
+import { EvoscaleError } from '../../shared/errors.js';
+import type {
+  ErrorMessage,
+  HelloMessage,
+  JsonObject,
+  Message,
+  ProgressMessage,
+  ShardResultMessage,
+  TrialDoneMessage,
+} from '../../shared/protocol/index.js';
+import { SlotLostError, type EvaluatorSlot, type ShardJob, type ShardOutcome } from '../slot.js';
+
+/** The worker answered a shard or trial with an error (it stays connected). */
+export class RemoteEvaluationError extends EvoscaleError {
+  constructor(workerId: string, message: string) {
+    super(`worker ${workerId}: ${message}`, 'REMOTE_EVALUATION');
+  }
+}
+
+export interface WorkerLink {
+  /** Queues a message to this worker; `category` labels the bytes (evaluate/result count as per-generation wire). */
+  send(worker: RemoteWorker, msg: Message): void;
+}
+
+interface PendingShard {
+  readonly job: ShardJob;
+  readonly resolve: (outcome: ShardOutcome) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface PendingTrial {
+  readonly resolve: (done: TrialDoneMessage) => void;
+  readonly reject: (err: Error) => void;
+  readonly onProgress: (msg: ProgressMessage) => void;
+}
+
+export interface RemoteWorkerOptions {
+  /** A shard with no answer after this long counts as lost (the worker is dropped and must say hello again). */
+  readonly shardTimeoutMs: number;
+  /** Called once when the worker is declared lost (by anyone). */
+  readonly onLost: (worker: RemoteWorker, reason: string) => void;
+}
+
+export class RemoteWorker implements EvaluatorSlot {
+  readonly kind = 'remote';
+  lastSeen = Date.now();
+  private live = true;
+  private lostReason = '';
+  /** Generation each run's replica will be at once the messages sent so far are applied. */
+  private readonly replicas = new Map<string, number>();
+  private readonly shards = new Map<number, PendingShard>();
+  private readonly trials = new Map<string, PendingTrial>();
+
+  constructor(
+    readonly id: string,
+    /** ZeroMQ routing id of the worker's DEALER. */
+    readonly identity: Uint8Array,
+    readonly hello: HelloMessage,
+    private readonly link: WorkerLink,
+    private readonly options: RemoteWorkerOptions,
+  ) {}
+
+  get role(): HelloMessage['role'] {
+    return this.hello.role;
+  }
+
+  get backend(): string {
+    return this.hello.backend;
+  }
+
+  get threads(): number {
+    return this.hello.threads;
+  }
+
+  alive(): boolean {
+    return this.live;
+  }
+
+  /** Shards and trials in hand. */
+  busy(): number {
+    return this.shards.size + this.trials.size;
+  }
+
+  trialCount(): number {
+    return this.trials.size;
+  }
+
+  evaluate(job: ShardJob): Promise<ShardOutcome> {
+    if (!this.live) return Promise.reject(new SlotLostError(this.id, this.lostReason));
+    const { run } = job;
+    const at = this.replicas.get(run.runId);
+    let tells = at === undefined ? undefined : run.tellsFrom(at);
+    if (tells === undefined) {
+      // New to this run, or too far behind for the kept fitness vectors: one snapshot (or just the spec at generation 0).
+      this.link.send(this, {
+        type: 'assign',
+        runId: run.runId,
+        spec: run.spec,
+        snapshot: run.generation === 0 ? null : run.snapshot(),
+      });
+      tells = [];
+    }
+    this.replicas.set(run.runId, job.generation);
+    return new Promise<ShardOutcome>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.lose(`no result for shard ${job.shardId} within ${this.options.shardTimeoutMs} ms`);
+      }, this.options.shardTimeoutMs);
+      timer.unref();
+      this.shards.set(job.shardId, { job, resolve, reject, timer });
+      this.link.send(this, {
+        type: 'evaluate',
+        runId: run.runId,
+        shardId: job.shardId,
+        generation: job.generation,
+        start: job.start,
+        end: job.end,
+        tells: tells as NonNullable<typeof tells>,
+      });
+    });
+  }
+
+  /** A `result` from this worker; stale or mismatched ones are ignored. */
+  onResult(msg: ShardResultMessage): void {
+    const pending = this.shards.get(msg.shardId);
+    if (pending === undefined) return;
+    const { job } = pending;
+    if (
+      msg.runId !== job.run.runId ||
+      msg.generation !== job.generation ||
+      msg.start !== job.start ||
+      msg.end !== job.end
+    ) {
+      this.finishShard(
+        msg.shardId,
+        new RemoteEvaluationError(this.id, `result for shard ${msg.shardId} does not match the request`),
+      );
+      return;
+    }
+    clearTimeout(pending.timer);
+    this.shards.delete(msg.shardId);
+    pending.resolve({ fitness: msg.fitness, computeSeconds: msg.computeSeconds });
+  }
+
+  /** An `error` from this worker about one of its shards or trials. */
+  onError(msg: ErrorMessage): void {
+    const ref = msg.ref ?? '';
+    const err = new RemoteEvaluationError(this.id, `${msg.code}: ${msg.message}`);
+    if (this.trials.has(ref)) {
+      const t = this.trials.get(ref) as PendingTrial;
+      this.trials.delete(ref);
+      t.reject(err);
+      return;
+    }
+    const shardId = Number(ref);
+    if (Number.isInteger(shardId) && this.shards.has(shardId)) {
+      // The replica may be unusable now: the next shard of that run starts it over.
+      this.replicas.delete(this.shards.get(shardId)?.job.run.runId ?? '');
+      this.finishShard(shardId, err);
+    }
+  }
+
+  private finishShard(shardId: number, err: Error): void {
+    const pending = this.shards.get(shardId);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    this.shards.delete(shardId);
+    pending.reject(err);
+  }
+
+  /** Runs a whole trial on this worker; resolves with its results folder. */
+  runTrial(
+    trialId: string,
+    trial: JsonObject,
+    files: Record<string, Uint8Array>,
+    onProgress: (msg: ProgressMessage) => void,
+  ): Promise<TrialDoneMessage> {
+    if (!this.live) return Promise.reject(new SlotLostError(this.id, this.lostReason));
+    return new Promise<TrialDoneMessage>((resolve, reject) => {
+      this.trials.set(trialId, { resolve, reject, onProgress });
+      this.link.send(this, { type: 'train', trialId, trial, files });
+    });
+  }
+
+  onProgress(msg: ProgressMessage): void {
+    this.trials.get(msg.trialId)?.onProgress(msg);
+  }
+
+  onTrialDone(msg: TrialDoneMessage): void {
+    const t = this.trials.get(msg.trialId);
+    if (t === undefined) return;
+    this.trials.delete(msg.trialId);
+    t.resolve(msg);
+  }
+
+  /** Declares the worker gone: every shard and trial it held is rejected with SlotLostError. */
+  lose(reason: string): void {
+    if (!this.live) return;
+    this.live = false;
+    this.lostReason = reason;
+    this.options.onLost(this, reason);
+    for (const [id, p] of this.shards) {
+      clearTimeout(p.timer);
+      this.shards.delete(id);
+      p.reject(new SlotLostError(this.id, reason));
+    }
+    for (const [id, t] of this.trials) {
+      this.trials.delete(id);
+      t.reject(new SlotLostError(this.id, reason));
+    }
+  }
+
+  release(runId: string): void {
+    if (!this.replicas.delete(runId) || !this.live) return;
+    this.link.send(this, { type: 'release', runId });
+  }
+}

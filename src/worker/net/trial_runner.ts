@@ -1,0 +1,120 @@
+/**
+ * Runs whole trials (SGD baselines, small neuroevolution trials) for the coordinator: the trial's folder is
+ * recreated in a temporary directory from the files sent (so a checkpoint resumes), the experiments' trial
+ * runner trains it on a pool thread, and the finished folder is sent back for the coordinator to store.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { InvalidArgumentError } from '../../shared/errors.js';
+import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.js';
+import type { TrialSpec } from '../../experiments/trial.js';
+import type { TrialTask } from '../../experiments/trial_worker.js';
+
+export interface TrialProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly loss?: number;
+}
+
+export interface TrialOutput {
+  readonly summary: JsonObject;
+  /** Every file of the trial folder, by path relative to it. */
+  readonly files: Record<string, Uint8Array>;
+}
+
+export interface TrialRunner {
+  run(msg: TrainTrialMessage, onProgress: (p: TrialProgress) => void): Promise<TrialOutput>;
+  close(): Promise<void>;
+}
+
+const trialFile = new URL(
+  `../../experiments/trial_worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+).href;
+
+/** Checks the fields of a trial spec the worker relies on before handing it to the trial runner. */
+export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
+  const id = trial.id;
+  if (id !== trialId) throw new InvalidArgumentError(`trial spec id ${String(id)} does not match trial ${trialId}`);
+  if (trial.experiment !== 'exp1' && trial.experiment !== 'exp2') {
+    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1 or exp2`);
+  }
+  for (const field of ['envId', 'dataset', 'method', 'model', 'seed', 'budget', 'split', 'trainSet']) {
+    if (!(field in trial)) throw new InvalidArgumentError(`trial ${trialId}: field '${field}' is missing`);
+  }
+  return trial as unknown as TrialSpec;
+}
+
+/** All files under `dir` (not temp files of interrupted writes), by relative path. */
+export function readFolder(dir: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!name.includes('.tmp-')) out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Writes `files` (relative paths) under `dir`. */
+export function writeFolder(dir: string, files: Readonly<Record<string, Uint8Array>>): void {
+  for (const [rel, data] of Object.entries(files)) {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, data);
+  }
+}
+
+function lastLoss(dir: string): number | undefined {
+  try {
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trimEnd().split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const rec = JSON.parse(lines[i]) as { trainLoss?: unknown };
+      if (typeof rec.trainLoss === 'number') return rec.trainLoss;
+    }
+  } catch {
+    // no metrics yet
+  }
+  return undefined;
+}
+
+/** A runner with `threads` trials at once. */
+export function createTrialRunner(threads: number): TrialRunner {
+  const pool = new Piscina({
+    filename: trialFile,
+    minThreads: 0,
+    maxThreads: Math.max(1, threads),
+    idleTimeout: 30_000,
+  });
+  return {
+    async run(msg, onProgress) {
+      const spec = checkTrialSpec(msg.trial, msg.trialId);
+      const dir = mkdtempSync(join(tmpdir(), 'evoscale-trial-'));
+      try {
+        writeFolder(dir, msg.files);
+        const { port1, port2 } = new MessageChannel();
+        port1.on('message', (m: { done: number; total: number }) => {
+          const loss = lastLoss(dir);
+          onProgress({ done: m.done, total: m.total, ...(loss !== undefined ? { loss } : {}) });
+        });
+        const task: TrialTask = { spec, dir, resume: true, port: port2 };
+        let summary: unknown;
+        try {
+          summary = await pool.run(task, { transferList: [port2] });
+        } finally {
+          port1.close();
+        }
+        return { summary: JSON.parse(JSON.stringify(summary)) as JsonObject, files: readFolder(dir) };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    close: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * Everything a process needs to evaluate any shard of a neuroevolution run, built once per run from its
+ * spec: the algorithm, the initial population (from the seed), and the fitness task (training rows and
+ * the per-generation mini-batch, or the environment for rollouts). Coordinator, worker processes and pool
+ * threads all evaluate through this one function, so they agree bit for bit.
+ */
+import { getAlgorithm } from '../../shared/algorithms/registry.js';
+import { restoreState } from '../../shared/algorithms/state.js';
+import { askRows } from '../../shared/algorithms/variation.js';
+import type {
+  Algorithm,
+  EvolutionSnapshot,
+  EvolutionState,
+  TournamentGaOptions,
+} from '../../shared/algorithms/types.js';
+import { experiment1Split, experiment2Split } from '../../shared/data/splits.js';
+import type { Dataset } from '../../shared/data/dataset.js';
+import { InvalidArgumentError } from '../../shared/errors.js';
+import { make } from '../../shared/envs/registry.js';
+import { initParams, paramCount } from '../../shared/model/mlp.js';
+import { fitnessDirection, fitnessPrecision, type DatasetTask, type NeRunSpec } from '../../shared/protocol/index.js';
+import type { FitnessVector } from '../../shared/protocol/index.js';
+import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
+import { loadDatasetCached } from '../../experiments/data.js';
+import { MinibatchSampler } from '../../experiments/minibatch.js';
+import { createEngine, varyAndEvaluateRows, type BackendName } from '../engine/index.js';
+import type { LabelledData } from '../sgd/trainer.js';
+import { episodeSeeds, meanEpisodeReturns } from '../rollout/episode_returns.js';
+
+export interface RunContext {
+  readonly spec: NeRunSpec;
+  readonly algorithm: Algorithm<TournamentGaOptions>;
+  /** Parameters per agent. */
+  readonly numParams: number;
+  /** Generation 0, rebuilt from the spec and seed (the same on every machine). */
+  initialState(): EvolutionState;
+  /** A state restored from a snapshot of this run, checked against the spec. */
+  restore(snapshot: EvolutionSnapshot): EvolutionState;
+  /** Varies rows [start, end) of the live `state` (kept in it for `tell`) and returns their fitness. */
+  evaluateRows(state: EvolutionState, start: number, end: number): Promise<FitnessVector>;
+  /** A fitness vector of this run's precision. */
+  allocateFitness(length: number): FitnessVector;
+}
+
+/** The training rows a dataset task's split selects. */
+function trainRows(ds: Dataset, task: DatasetTask): LabelledData {
+  const split = task.split;
+  const indices =
+    split.kind === 'exp1'
+      ? experiment1Split(ds.size, { seed: split.seed, testSize: split.testSize, subsetSizes: [split.size] }).subsets[0]
+          .indices
+      : experiment2Split(ds.size, {
+          seed: split.seed,
+          testFraction: split.testFraction,
+          trainFractions: [split.fraction],
+        }).train[0].indices;
+  const d = ds.obsDim;
+  const x = new Float32Array(indices.length * d);
+  const y = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    x.set(ds.observations.subarray(r * d, r * d + d), i * d);
+    y[i] = ds.actions[r];
+  }
+  return { x, y, n: indices.length };
+}
+
+function algorithmOptions(spec: NeRunSpec): TournamentGaOptions {
+  return {
+    populationSize: spec.populationSize,
+    mutation: spec.mutation,
+    direction: fitnessDirection(spec),
+    ...(spec.tournamentSize !== undefined ? { tournamentSize: spec.tournamentSize } : {}),
+    ...(spec.eliteCount !== undefined ? { eliteCount: spec.eliteCount } : {}),
+  };
+}
+
+type RowEvaluator = (state: EvolutionState, start: number, end: number) => FitnessVector | Promise<FitnessVector>;
+
+async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: BackendName): Promise<RowEvaluator> {
+  const ds = await loadDatasetCached(task.dataset, task.datasetSteps);
+  if (ds.obsDim !== spec.model.inputs || ds.nActions !== spec.model.outputs) {
+    throw new InvalidArgumentError(
+      `dataset ${task.dataset} has ${ds.obsDim} observations and ${ds.nActions} actions; the run's model maps ${spec.model.inputs} → ${spec.model.outputs}`,
+    );
+  }
+  const train = trainRows(ds, task);
+  const y = train.y as Int32Array;
+  const sampler =
+    task.batchSize === 'all' ? undefined : new MinibatchSampler(train, spec.model.inputs, task.batchSize, spec.seed);
+  // The CPU kernels vary and score each row in one pass; other backends (TensorFlow.js, GPUs) score the rows
+  // askRows varied. Both give the same fitness to float32 tolerance; a run is bit-reproducible per backend.
+  const engine = backend === 'cpu' ? undefined : await createEngine(backend);
+  return (state, start, end) => {
+    let x = train.x;
+    let labels = y;
+    let n = train.n;
+    if (sampler !== undefined) {
+      // Mini-batch b of the run is generation b's, as in the single-process trials.
+      n = sampler.load(state.generation);
+      x = sampler.x.subarray(0, n * spec.model.inputs);
+      labels = sampler.y.subarray(0, n);
+    }
+    if (engine !== undefined && engine.backend !== 'cpu') {
+      return engine.evaluate({
+        spec: spec.model,
+        params: askRows(state, start, end),
+        start,
+        end,
+        x,
+        y: labels,
+        n,
+        fitness: task.fitness,
+        trials: task.trials,
+        seed: state.seed,
+        generation: state.generation,
+      });
+    }
+    const out = new Float32Array(end - start);
+    varyAndEvaluateRows(
+      { spec: spec.model, state, x, y: labels, n, fitness: task.fitness, trials: task.trials },
+      start,
+      end,
+      out,
+    );
+    return out;
+  };
+}
+
+function rolloutEvaluator(
+  spec: NeRunSpec,
+  envId: string,
+  episodes: number,
+  maxSteps: number | undefined,
+): RowEvaluator {
+  const env = make(envId);
+  const obsDim = env.observationSpace.shape[0];
+  const actions = env.actionSpace.n;
+  if (obsDim !== spec.model.inputs || actions !== spec.model.outputs) {
+    throw new InvalidArgumentError(
+      `${envId} has ${obsDim} observations and ${actions} actions; the run's model maps ${spec.model.inputs} → ${spec.model.outputs}: change model.inputs/outputs`,
+    );
+  }
+  return (state, start, end) =>
+    meanEpisodeReturns({
+      spec: spec.model,
+      envId,
+      params: askRows(state, start, end),
+      agents: end - start,
+      seeds: episodeSeeds(state.seed, state.generation, episodes),
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
+    });
+}
+
+/** A context that only builds and restores states: `evaluateRows` throws (workers' main threads, which delegate evaluation). */
+export interface BuildOptions {
+  /** Load the data / env needed to evaluate (default true). */
+  readonly evaluate?: boolean;
+  /** Engine backend for dataset fitness (default 'cpu'; see createEngine). Rollouts always step on the CPU. */
+  readonly backend?: BackendName;
+}
+
+/** Builds a run's context (loads its dataset if it has one); throws InvalidArgumentError on a spec that cannot run. */
+export async function buildRunContext(spec: NeRunSpec, build: BuildOptions = {}): Promise<RunContext> {
+  const algorithm = getAlgorithm(spec.algorithm) as Algorithm<TournamentGaOptions>;
+  const numParams = paramCount(spec.model);
+  const options = algorithmOptions(spec);
+  const task = spec.task;
+  const evaluate: RowEvaluator =
+    build.evaluate === false
+      ? () => {
+          throw new InvalidArgumentError('this run context was built without evaluation data');
+        }
+      : task.kind === 'dataset'
+        ? await datasetEvaluator(spec, task, build.backend ?? 'cpu')
+        : rolloutEvaluator(spec, task.envId, task.episodes, task.maxSteps);
+  const precision = fitnessPrecision(spec);
+  return {
+    spec,
+    algorithm,
+    numParams,
+    initialState: () =>
+      algorithm.init(initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init)), options, spec.seed),
+    restore: (snapshot) => {
+      const state = restoreState(snapshot);
+      if (
+        state.seed !== spec.seed ||
+        state.numParams !== numParams ||
+        state.populationSize !== spec.populationSize ||
+        state.config.algorithm !== spec.algorithm
+      ) {
+        throw new InvalidArgumentError(
+          `the snapshot does not belong to run ${spec.runId} (seed, algorithm or sizes differ)`,
+        );
+      }
+      return state;
+    },
+    evaluateRows: async (state, start, end) => evaluate(state, start, end),
+    allocateFitness: (length) => (precision === 'float64' ? new Float64Array(length) : new Float32Array(length)),
+  };
+}
