@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'results/**', 'src/collect/public/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', '.scratch/**', 'bench/results/**', 'results/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,12 @@
 import { InvalidArgumentError } from '../shared/errors.js';
 
 /** Parses an integer CLI option, naming the option in the error so the user knows what to fix. */
-export function parseIntOption(name: string, raw: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+export function parseIntOption(
+  name: string,
+  raw: string,
+  min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const v = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(v)) {
     throw new InvalidArgumentError(`${name} must be an integer, got '${raw}'`);
@@ -12,7 +17,10 @@ export function parseIntOption(name: string, raw: string, min = Number.MIN_SAFE_
 
 /** Parses a comma-separated list of numbers (e.g. `--sizes 100,300,1000`). */
 export function parseNumberList(name: string, raw: string): number[] {
-  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (parts.length === 0) throw new InvalidArgumentError(`${name} needs at least one value, e.g. ${name} 1,2,3`);
   return parts.map((p) => {
     const v = Number(p);

@@ -21,14 +21,24 @@ function gather(ds: Dataset, indices: Int32Array): LabelledData {
 export function trialData(spec: TrialSpec, ds: Dataset): TrialData {
   if (spec.split.kind === 'exp1') {
     const size = spec.trainSet.size ?? spec.trainSet.rows;
-    const split = experiment1Split(ds.size, { seed: spec.split.seed, testSize: spec.split.testSize, subsetSizes: [size] });
+    const split = experiment1Split(ds.size, {
+      seed: spec.split.seed,
+      testSize: spec.split.testSize,
+      subsetSizes: [size],
+    });
     return { train: gather(ds, split.subsets[0].indices), test: gather(ds, split.test) };
   }
   if (spec.split.kind !== 'exp2') {
-    throw new Error(`trial ${spec.id}: experiment 3 builds its data from human episodes (src/experiments/exp3), not here`);
+    throw new Error(
+      `trial ${spec.id}: experiment 3 builds its data from human episodes (src/experiments/exp3), not here`,
+    );
   }
   const fraction = spec.trainSet.fraction ?? 0.9;
-  const split = experiment2Split(ds.size, { seed: spec.split.seed, testFraction: spec.split.testFraction, trainFractions: [fraction] });
+  const split = experiment2Split(ds.size, {
+    seed: spec.split.seed,
+    testFraction: spec.split.testFraction,
+    trainFractions: [fraction],
+  });
   return { train: gather(ds, split.train[0].indices), test: gather(ds, split.test) };
 }
 

@@ -16,11 +16,15 @@ export interface RunEnvironment {
 export function runEnvironment(workers: number, backend = 'cpu'): RunEnvironment {
   let version = 'unknown';
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     version = pkg.version;
   } catch {
     try {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      };
       version = pkg.version;
     } catch {
       // running from an unusual layout: leave 'unknown'

@@ -53,7 +53,8 @@ export interface PlannedTrial {
 /** The trials of experiment 1 and the FLOPs each will spend (what `--plan` prints). */
 export function planExp1(cfg: Exp1Config): PlannedTrial[] {
   const methods = resolveMethods(EXP1_METHODS, cfg.methods);
-  for (const s of cfg.sizes) if (!Number.isInteger(s) || s <= 0) throw new InvalidArgumentError(`--sizes: ${s} is not a positive integer`);
+  for (const s of cfg.sizes)
+    if (!Number.isInteger(s) || s <= 0) throw new InvalidArgumentError(`--sizes: ${s} is not a positive integer`);
   const out: PlannedTrial[] = [];
   for (const size of cfg.sizes) {
     for (const method of methods) {
@@ -98,7 +99,10 @@ export interface RunExperimentOptions {
 }
 
 /** Runs experiment 1 end to end: trials, aggregate.json, the four-panel figure and report.md. */
-export async function runExp1(cfg: Exp1Config, opts: RunExperimentOptions): Promise<{ dir: string; summaries: TrialSummary[] }> {
+export async function runExp1(
+  cfg: Exp1Config,
+  opts: RunExperimentOptions,
+): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const plan = planExp1(cfg);
   const dir = join(opts.out, 'exp1');
   writeJsonAtomic(join(dir, 'experiment.json'), { config: cfg, trials: plan.map((p) => p.spec.id) });
@@ -141,7 +145,14 @@ export async function writeExp1Outputs(
   const fig = await renderVegaLite(exp1FourPanel(rows), join(dir, 'plots', 'exp1_scaling'));
   const table = markdownTable(
     ['method', 'train samples', 'test action match %', 'mean return (50 episodes)', 'FLOPs', 'wall s'],
-    rows.map((r) => [r.method, r.datasetSize, fmtCi(r.actionMatch, 2, 100), fmtCi(r.episodeReturn, 1), r.flops.toExponential(3), r.wallSeconds.toFixed(1)]),
+    rows.map((r) => [
+      r.method,
+      r.datasetSize,
+      fmtCi(r.actionMatch, 2, 100),
+      fmtCi(r.episodeReturn, 1),
+      r.flops.toExponential(3),
+      r.wallSeconds.toFixed(1),
+    ]),
   );
   const report = `# Experiment 1: dataset size vs performance (DL vs GA)
 

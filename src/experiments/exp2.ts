@@ -95,12 +95,19 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
   return out;
 }
 
-export async function runExp2(cfg: Exp2Config, opts: RunExperimentOptions): Promise<{ dir: string; summaries: TrialSummary[] }> {
+export async function runExp2(
+  cfg: Exp2Config,
+  opts: RunExperimentOptions,
+): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const specs = planExp2(cfg);
   const dir = join(opts.out, 'exp2');
   writeJsonAtomic(join(dir, 'experiment.json'), { config: cfg, trials: specs.map((s) => s.id) });
   const env = runEnvironment(opts.workers ?? 0);
-  const summaries = await runTrials(specs, join(dir, 'trials'), { workers: opts.workers, resume: opts.resume, progress: opts.progress });
+  const summaries = await runTrials(specs, join(dir, 'trials'), {
+    workers: opts.workers,
+    resume: opts.resume,
+    progress: opts.progress,
+  });
   await writeExp2Outputs(dir, cfg, specs, summaries, env, opts.command);
   return { dir, summaries };
 }
@@ -131,18 +138,43 @@ export async function writeExp2Outputs(
     for (const [method, trials] of byMethod) {
       const histories = trials.map((t) => new TrialDirectory(join(dir, 'trials', t.spec.id)).metrics<MetricRecord>());
       for (const p of alignHistories(histories, 'testMacroF1')) f1Rows.push({ method, ...p });
-      if (optimisesCrossEntropy(trials[0].spec.method)) for (const p of alignHistories(histories, 'testLoss')) ceRows.push({ method, ...p });
+      if (optimisesCrossEntropy(trials[0].spec.method))
+        for (const p of alignHistories(histories, 'testLoss')) ceRows.push({ method, ...p });
       const f1 = ci(trials.map((t) => t.summary.final.testMacroF1));
       const ce = ci(trials.map((t) => t.summary.final.testLoss));
       const am = ci(trials.map((t) => t.summary.final.testActionMatch));
       finals.push({ method, value: f1 });
-      tableRows.push([method, fmtCi(f1), fmtCi(ce), fmtCi(am, 2, 100), trials[0].summary.steps, (trials.reduce((a, t) => a + t.summary.wallSeconds, 0) / trials.length).toFixed(1)]);
+      tableRows.push([
+        method,
+        fmtCi(f1),
+        fmtCi(ce),
+        fmtCi(am, 2, 100),
+        trials[0].summary.steps,
+        (trials.reduce((a, t) => a + t.summary.wallSeconds, 0) / trials.length).toFixed(1),
+      ]);
       aggregate.push({ dataset, fraction, method, testMacroF1: f1, testLoss: ce, testActionMatch: am });
     }
     const title = `${dataset}, train ${Math.round(fraction * 100)}%`;
-    await renderVegaLite(exp2Lines(ceRows, { metric: 'Test cross-entropy', title: `Test CE vs runtime — ${title}`, methodOrder: cfg.methods }), join(dir, 'plots', `${tag}_ce`));
-    await renderVegaLite(exp2Lines(f1Rows, { metric: 'Test macro-F1', title: `Test macro-F1 vs runtime — ${title}`, methodOrder: cfg.methods }), join(dir, 'plots', `${tag}_f1`));
-    await renderVegaLite(exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}`, methodOrder: cfg.methods }), join(dir, 'plots', `${tag}_final_f1`));
+    await renderVegaLite(
+      exp2Lines(ceRows, {
+        metric: 'Test cross-entropy',
+        title: `Test CE vs runtime — ${title}`,
+        methodOrder: cfg.methods,
+      }),
+      join(dir, 'plots', `${tag}_ce`),
+    );
+    await renderVegaLite(
+      exp2Lines(f1Rows, {
+        metric: 'Test macro-F1',
+        title: `Test macro-F1 vs runtime — ${title}`,
+        methodOrder: cfg.methods,
+      }),
+      join(dir, 'plots', `${tag}_f1`),
+    );
+    await renderVegaLite(
+      exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}`, methodOrder: cfg.methods }),
+      join(dir, 'plots', `${tag}_final_f1`),
+    );
     tableRows.sort((a, b) => Number(String(b[1]).split(' ')[0]) - Number(String(a[1]).split(' ')[0]));
     const sgd = finals.find((f) => f.method === 'sgd');
     const f1Methods = finals.filter((f) => f.method.endsWith('_f1'));

@@ -60,7 +60,10 @@ function neMethod(algo: 'ga' | 'es', sigma: 'fixed' | 'adaptive', fit: 'ce' | 'f
     name: `${algo}_${sigma}_${fit}`,
     algorithm: algo === 'ga' ? 'simple_ga' : 'simple_es',
     populationSize: 50,
-    mutation: sigma === 'fixed' ? { mode: 'fixed_sigma', sigma: 1e-3, probability: 1 } : { mode: 'adaptive_sigma', sigmaInit: 1e-3, sigmaNoise: 1e-2 },
+    mutation:
+      sigma === 'fixed'
+        ? { mode: 'fixed_sigma', sigma: 1e-3, probability: 1 }
+        : { mode: 'adaptive_sigma', sigmaInit: 1e-3, sigmaNoise: 1e-2 },
     fitness: fit === 'ce' ? 'ce' : 'macro_f1',
     batchSize: 32,
     trials: 10,

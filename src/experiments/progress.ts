@@ -22,7 +22,11 @@ function formatDuration(seconds: number): string {
 }
 
 /** Creates the progress display for `totalTrials` trials; `stream` defaults to stderr. */
-export function createProgress(totalTrials: number, stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): ProgressSink {
+export function createProgress(
+  totalTrials: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  now: () => number = Date.now,
+): ProgressSink {
   const tty = stream.isTTY === true && process.env.CI === undefined;
   const start = now();
   let finished = 0;

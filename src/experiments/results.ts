@@ -3,7 +3,17 @@
  * Every write is crash-safe: whole files go through a temp file + rename, and metrics lines are appended whole,
  * so an interrupted run leaves only complete records behind.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
@@ -103,7 +113,10 @@ export class TrialDirectory {
 
   /** The trained parameters (raw little-endian float32, the flat layout of src/shared/model). */
   writeFinalParams(params: Float32Array): void {
-    writeFileAtomic(join(this.dir, 'final_params.f32'), new Uint8Array(params.buffer.slice(params.byteOffset, params.byteOffset + params.byteLength)));
+    writeFileAtomic(
+      join(this.dir, 'final_params.f32'),
+      new Uint8Array(params.buffer.slice(params.byteOffset, params.byteOffset + params.byteLength)),
+    );
   }
 
   readFinalParams(): Float32Array | undefined {

@@ -22,7 +22,11 @@ export interface RunTrialsOptions {
 const workerFile = fileURLToPath(new URL('./trial_worker.js', import.meta.url));
 
 /** Runs every trial, writing under `root/<trial id>`; returns summaries in the order of `specs`. */
-export async function runTrials(specs: readonly TrialSpec[], root: string, opts: RunTrialsOptions): Promise<TrialSummary[]> {
+export async function runTrials(
+  specs: readonly TrialSpec[],
+  root: string,
+  opts: RunTrialsOptions,
+): Promise<TrialSummary[]> {
   const threads = Math.max(0, opts.workers ?? availableParallelism());
   const results: TrialSummary[] = new Array<TrialSummary>(specs.length);
   const pending: number[] = [];
@@ -51,7 +55,11 @@ export async function runTrials(specs: readonly TrialSpec[], root: string, opts:
     return results;
   }
 
-  const pool = new Piscina({ filename: workerFile, maxThreads: threads, minThreads: Math.min(threads, pending.length) });
+  const pool = new Piscina({
+    filename: workerFile,
+    maxThreads: threads,
+    minThreads: Math.min(threads, pending.length),
+  });
   try {
     await Promise.all(
       pending.map(async (i) => {
@@ -59,7 +67,10 @@ export async function runTrials(specs: readonly TrialSpec[], root: string, opts:
         const { port1, port2 } = new MessageChannel();
         port1.on('message', (m: { done: number; total: number }) => opts.progress.update(spec.id, m.done, m.total));
         try {
-          const s = (await pool.run({ spec, dir: join(root, spec.id), resume: opts.resume, port: port2 }, { transferList: [port2] })) as TrialSummary;
+          const s = (await pool.run(
+            { spec, dir: join(root, spec.id), resume: opts.resume, port: port2 },
+            { transferList: [port2] },
+          )) as TrialSummary;
           results[i] = s;
           opts.progress.finishTrial(spec.id, describe(s));
         } finally {

@@ -5,7 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
-import { getAlgorithm, bestParams, restoreState, snapshotState, type EvolutionSnapshot, type EvolutionState } from '../shared/algorithms/index.js';
+import {
+  getAlgorithm,
+  bestParams,
+  restoreState,
+  snapshotState,
+  type EvolutionSnapshot,
+  type EvolutionState,
+} from '../shared/algorithms/index.js';
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
@@ -106,7 +113,9 @@ const CHECKPOINT = 'latest.msgpack';
 const codec = new Packr({ moreTypes: true });
 
 function sha256(params: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength))
+    .digest('hex');
 }
 
 function median(values: ArrayLike<number>): number {
@@ -161,7 +170,9 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
       : init;
   let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(start, options as never, spec.seed);
   const whole = method.batchSize === 'all';
-  const sampler = whole ? null : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
+  const sampler = whole
+    ? null
+    : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
   let seen = cp?.samplesSeen ?? 0;
   return {
     step: () => {
@@ -190,7 +201,8 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
       });
       seen += n * state.populationSize;
       let best = fitness[0];
-      for (let i = 1; i < fitness.length; i++) best = method.fitness === 'ce' ? Math.min(best, fitness[i]) : Math.max(best, fitness[i]);
+      for (let i = 1; i < fitness.length; i++)
+        best = method.fitness === 'ce' ? Math.min(best, fitness[i]) : Math.max(best, fitness[i]);
       const med = median(fitness);
       state = algo.tell(state, fitness);
       return { bestFitness: best, medianFitness: med };
@@ -214,10 +226,16 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
     const sameConfig = JSON.stringify(dir.config()) === JSON.stringify(JSON.parse(JSON.stringify(spec)));
     if (raw && sameConfig) cp = codec.unpack(raw) as Checkpoint;
   }
-  if (cp) dir.rewriteMetrics(dir.metrics<MetricRecord>().filter((r) => r.step <= cp.step) as unknown as Record<string, unknown>[]);
+  if (cp)
+    dir.rewriteMetrics(
+      dir.metrics<MetricRecord>().filter((r) => r.step <= cp.step) as unknown as Record<string, unknown>[],
+    );
   else dir.begin(spec);
 
-  const learner = spec.method.kind === 'sgd' ? sgdLearner(spec.method, spec, data, init, cp) : neLearner(spec.method, spec, data, init, cp);
+  const learner =
+    spec.method.kind === 'sgd'
+      ? sgdLearner(spec.method, spec, data, init, cp)
+      : neLearner(spec.method, spec, data, init, cp);
   const bySeconds = spec.budget.seconds !== undefined;
   const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;
   const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;
@@ -231,11 +249,25 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
 
   const record = (extra: Partial<MetricRecord>): void => {
     const m = evaluateOnData(spec.model, learner.params(), data.test, spec.seed, evalIndex);
-    const rec: MetricRecord = { step, runtimePct: 100 * progress(), wallSeconds: elapsed(), flops: learner.flops(), ...extra, ...m };
+    const rec: MetricRecord = {
+      step,
+      runtimePct: 100 * progress(),
+      wallSeconds: elapsed(),
+      flops: learner.flops(),
+      ...extra,
+      ...m,
+    };
     dir.appendMetric(rec as unknown as Record<string, unknown>);
     evalIndex++;
     if (evalIndex % spec.checkpointEvery === 0) {
-      const c: Checkpoint = { step, wallSeconds: elapsed(), evalIndex, samplesSeen: learner.samplesSeen(), fitnessHistory, ...learner.checkpoint() };
+      const c: Checkpoint = {
+        step,
+        wallSeconds: elapsed(),
+        evalIndex,
+        samplesSeen: learner.samplesSeen(),
+        fitnessHistory,
+        ...learner.checkpoint(),
+      };
       dir.writeCheckpoint(CHECKPOINT, codec.pack(c));
     }
   };
@@ -246,7 +278,9 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
     last = learner.step();
     step++;
     if (last.bestFitness !== undefined) fitnessHistory.push(last.bestFitness);
-    const target = bySeconds ? (evalIndex * totalSeconds) / spec.evalPoints : Math.round((evalIndex * totalSteps) / spec.evalPoints);
+    const target = bySeconds
+      ? (evalIndex * totalSeconds) / spec.evalPoints
+      : Math.round((evalIndex * totalSteps) / spec.evalPoints);
     if ((bySeconds ? elapsed() : step) >= target) record(last);
     if ((step & 63) === 0) hooks.onProgress?.(progress(), 1);
   }
@@ -255,7 +289,10 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
 
   const params = learner.params();
   const final = evaluateOnData(spec.model, params, data.test, spec.seed, 1_000_000);
-  const play = spec.evalEpisodes > 0 ? meanEpisodeReturn(spec.envId, spec.model, params, spec.evalEpisodes, 1_000_000 + spec.seed * 1000) : undefined;
+  const play =
+    spec.evalEpisodes > 0
+      ? meanEpisodeReturn(spec.envId, spec.model, params, spec.evalEpisodes, 1_000_000 + spec.seed * 1000)
+      : undefined;
   const summary: TrialSummary = {
     id: spec.id,
     experiment: spec.experiment,
@@ -273,7 +310,17 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
     paramsSha256: sha256(params),
     ...(fitnessHistory.length > 0 ? { fitnessHistory } : {}),
   };
-  dir.writeCheckpoint(CHECKPOINT, codec.pack({ step, wallSeconds: elapsed(), evalIndex, samplesSeen: learner.samplesSeen(), fitnessHistory, ...learner.checkpoint() }));
+  dir.writeCheckpoint(
+    CHECKPOINT,
+    codec.pack({
+      step,
+      wallSeconds: elapsed(),
+      evalIndex,
+      samplesSeen: learner.samplesSeen(),
+      fitnessHistory,
+      ...learner.checkpoint(),
+    }),
+  );
   dir.writeFinalParams(params);
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);

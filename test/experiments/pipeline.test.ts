@@ -20,7 +20,10 @@ const quiet = createProgress(1, { isTTY: false, write: () => true } as unknown a
 
 describe('evoscale run exp1 --plan', () => {
   it("prints the trials with the proposal's FLOPs at 30k samples (DL 6.39e10, GA 1.44e12, ±3%)", () => {
-    const r = spawnSync(process.execPath, [cli, 'run', 'exp1', '--plan'], { encoding: 'utf8', env: { ...process.env } });
+    const r = spawnSync(process.execPath, [cli, 'run', 'exp1', '--plan'], {
+      encoding: 'utf8',
+      env: { ...process.env },
+    });
     assert.equal(r.status, 0, r.stderr);
     const plan = JSON.parse(r.stdout) as { trials: { method: string; trainSize: number; plannedFlops: number }[] };
     assert.equal(plan.trials.length, 12);
@@ -33,14 +36,24 @@ describe('evoscale run exp1 --plan', () => {
     const r = spawnSync(process.execPath, [cli, 'run', 'exp1', '--sizes', '100,abc', '--plan'], { encoding: 'utf8' });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /--sizes/);
-    const r2 = spawnSync(process.execPath, [cli, 'run', 'exp2', '--methods', 'sgd,nope', '--plan'], { encoding: 'utf8' });
+    const r2 = spawnSync(process.execPath, [cli, 'run', 'exp2', '--methods', 'sgd,nope', '--plan'], {
+      encoding: 'utf8',
+    });
     assert.match(r2.stderr, /unknown method 'nope'/);
   });
 });
 
 describe('experiments end to end on tiny configurations', () => {
   it('exp1 writes trials, the four-panel figure and a report; two worker threads give the same results as inline', async () => {
-    const cfg = { ...EXP1_DEFAULTS, sizes: [100, 300], testSize: 500, epochs: 3, generations: 3, evalEpisodes: 2, datasetSteps: 3000 };
+    const cfg = {
+      ...EXP1_DEFAULTS,
+      sizes: [100, 300],
+      testSize: 500,
+      epochs: 3,
+      generations: 3,
+      evalEpisodes: 2,
+      datasetSteps: 3000,
+    };
     const a = await runExp1(cfg, { out: join(root, 'a'), resume: false, workers: 0, progress: quiet, command: 'test' });
     const b = await runExp1(cfg, { out: join(root, 'b'), resume: false, workers: 2, progress: quiet, command: 'test' });
     assert.deepEqual(
@@ -57,7 +70,15 @@ describe('experiments end to end on tiny configurations', () => {
   });
 
   it('exp2 writes the three figures per dataset and fraction, and --resume re-runs nothing finished', async () => {
-    const cfg = { ...EXP2_DEFAULTS, fractions: [0.5], methods: ['sgd', 'ga_adaptive_ce', 'es_fixed_f1'], sgdSteps: 200, neGenerations: 20, evalPoints: 4, datasetSteps: 3000 };
+    const cfg = {
+      ...EXP2_DEFAULTS,
+      fractions: [0.5],
+      methods: ['sgd', 'ga_adaptive_ce', 'es_fixed_f1'],
+      sgdSteps: 200,
+      neGenerations: 20,
+      evalPoints: 4,
+      datasetSteps: 3000,
+    };
     const out = join(root, 'e2');
     const first = await runExp2(cfg, { out, resume: false, workers: 0, progress: quiet, command: 'test' });
     for (const f of ['cartpole_f50_ce', 'cartpole_f50_f1', 'cartpole_f50_final_f1']) {

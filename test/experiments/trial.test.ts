@@ -76,7 +76,11 @@ describe('a trial', () => {
       assert.equal(resumed.paramsSha256, whole.paramsSha256);
       assert.deepEqual(resumed.fitnessHistory, whole.fitnessHistory);
       const steps = dir.metrics<MetricRecord>().map((r) => r.step);
-      assert.deepEqual(steps, [...new Set(steps)].sort((x, y) => x - y), 'no duplicated or out-of-order records after resume');
+      assert.deepEqual(
+        steps,
+        [...new Set(steps)].sort((x, y) => x - y),
+        'no duplicated or out-of-order records after resume',
+      );
     });
   }
 

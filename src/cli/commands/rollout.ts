@@ -15,7 +15,12 @@ export interface RolloutSummary {
 }
 
 /** Plays `episodes` episodes of `envId` with the built-in expert (or uniform random actions), seeds seed..seed+episodes-1. */
-export function rolloutEpisodes(envId: string, policy: 'expert' | 'random', episodes: number, seed: number): RolloutSummary {
+export function rolloutEpisodes(
+  envId: string,
+  policy: 'expert' | 'random',
+  episodes: number,
+  seed: number,
+): RolloutSummary {
   const env = make(envId);
   const act = policy === 'expert' ? expert(envId) : null;
   const rng = CounterRng.from(seed, RngPurpose.rollout);
