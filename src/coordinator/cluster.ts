@@ -1,13 +1,16 @@
 /**
  * The scheduler: the set of evaluator slots (remote workers or embedded threads) and the loop that gets one
- * generation's row range evaluated by them. Rows are cut into one shard per idle slot, sized by measured
- * throughput; a shard whose slot is lost goes back to the queue and is re-split over the slots that are free.
- * Fitness depends only on (state, row), so who evaluates which rows never changes the result.
+ * generation's row range evaluated by them, by guided self-scheduling: a slot with room takes the next shard of
+ * (unassigned rows × its share of the measured throughput ÷ 2) rows, so shards start large and shrink toward
+ * the end of the generation, and fast nodes take more of them; agents of very different cost (short and long
+ * episodes) then still finish together. Each slot holds up to `pipelineDepth` shards, so a remote worker never
+ * waits a round trip for its next one. A shard whose slot is lost goes back to the queue. Fitness depends only
+ * on (state, row), so who evaluates which rows never changes the result.
  */
 import type { FitnessVector } from '../shared/protocol/index.js';
 import type { ActiveRun } from './active_run.js';
 import type { RuntimeMetrics } from './metrics/registry.js';
-import { splitByWeights, throughputWeights, type Range } from './shard_plan.js';
+import { guidedShardSize, throughputWeights, type Range } from './shard_plan.js';
 import { SlotLostError, type EvaluatorSlot } from './slot.js';
 
 /** Weight of the newest measurement in the throughput moving average. */
@@ -21,7 +24,8 @@ interface SlotState {
   throughput: number | undefined;
   /** Seconds per shard spent outside computation (wire, queues), moving average. */
   overhead: number | undefined;
-  busy: boolean;
+  /** Shards in hand. */
+  inflight: number;
 }
 
 export interface GenerationReport {
@@ -37,6 +41,8 @@ export interface GenerationReport {
 export interface ClusterOptions {
   readonly metrics?: RuntimeMetrics;
   readonly log?: (line: string) => void;
+  /** Shards a slot may hold at once (default 2: the next one is queued while the current one runs). */
+  readonly pipelineDepth?: number;
 }
 
 export class Cluster {
@@ -54,7 +60,7 @@ export class Cluster {
       slot,
       throughput: previous?.throughput,
       overhead: previous?.overhead,
-      busy: false,
+      inflight: 0,
     });
     this.changed();
   }
@@ -122,18 +128,28 @@ export class Cluster {
    * Evaluates rows `range` of the run's current generation into out[range], waiting for slots when none
    * is alive, re-dispatching shards of lost slots.
    */
-  evaluateGeneration(run: ActiveRun, range: Range, out: FitnessVector): Promise<GenerationReport> {
+  evaluateGeneration(
+    run: ActiveRun,
+    range: Range,
+    out: FitnessVector,
+    /** Work for the coordinator once the first shards are on their way (applying the last selection). */
+    whileWaiting?: () => void,
+  ): Promise<GenerationReport> {
     const t0 = performance.now();
     const generation = run.generation;
     const pending: Range[] = range.end > range.start ? [range] : [];
-    let remaining = range.end - range.start;
+    const total = range.end - range.start;
+    let remaining = total;
     let shards = 0;
     let redispatched = 0;
     let failures = 0;
-    let slowest = 0;
     const rowsBySlot: Record<string, number> = {};
+    const computeBySlot: Record<string, number> = {};
     const metrics = this.options.metrics;
     const runLabel = run.runId;
+    const depth = Math.max(1, this.options.pipelineDepth ?? 2);
+    /** Slots that already had a shard this generation: later ones queue behind it, so their wait is not overhead. */
+    const started = new Set<string>();
 
     return new Promise<GenerationReport>((resolve, reject) => {
       let finished = false;
@@ -145,16 +161,17 @@ export class Cluster {
           redispatched,
           rowsBySlot,
           wallSeconds: (performance.now() - t0) / 1000,
-          slowestShardSeconds: slowest,
+          slowestShardSeconds: Math.max(0, ...Object.values(computeBySlot)),
         });
       };
+      const unassigned = (): number => pending.reduce((a, r) => a + r.end - r.start, 0);
       const pump = (): void => {
         if (finished) return;
         if (remaining === 0) return finish();
         if (pending.length === 0) return;
-        const idle = [...this.slots.values()].filter((s) => !s.busy && s.slot.alive());
-        if (idle.length === 0) {
-          if (!this.waitingLogged && this.alive().length === 0) {
+        const alive = [...this.slots.values()].filter((s) => s.slot.alive());
+        if (!alive.some((s) => s.inflight < depth)) {
+          if (!this.waitingLogged && alive.length === 0) {
             this.waitingLogged = true;
             this.options.log?.(
               `run ${runLabel}: waiting for workers (generation ${generation}, ${remaining} agents to evaluate)`,
@@ -164,20 +181,34 @@ export class Cluster {
           return;
         }
         this.waitingLogged = false;
-        const next = pending.shift() as Range;
-        const weights = throughputWeights(idle.map((s) => ({ threads: s.slot.threads, throughput: s.throughput })));
-        const pieces = splitByWeights(next, weights);
-        pieces.forEach((piece, i) => {
-          if (piece.end > piece.start) dispatch(idle[i], piece);
-        });
-        pump();
+        const weights = throughputWeights(alive.map((s) => ({ threads: s.slot.threads, throughput: s.throughput })));
+        const totalWeight = weights.reduce((a, b) => a + b, 0);
+        // Emptiest slots first, so every slot gets a shard before any gets a second; faster ones first among equals.
+        const order = alive
+          .map((s, i) => ({ s, w: weights[i] }))
+          .sort((a, b) => a.s.inflight - b.s.inflight || b.w - a.w);
+        for (let round = 0; round < depth && pending.length > 0; round++) {
+          for (const { s, w } of order) {
+            if (pending.length === 0) break;
+            if (s.inflight > round || s.inflight >= depth) continue;
+            const size = guidedShardSize(unassigned(), total, w / totalWeight, alive.length);
+            const first = pending[0];
+            const end = Math.min(first.end, first.start + size);
+            const piece = { start: first.start, end };
+            if (end === first.end) pending.shift();
+            else pending[0] = { start: end, end: first.end };
+            dispatch(s, piece);
+          }
+        }
       };
       const dispatch = (state: SlotState, piece: Range): void => {
-        state.busy = true;
+        state.inflight++;
         shards++;
         const shardId = this.nextShardId++;
         const sent = performance.now();
         const workerLabel = state.slot.id;
+        const first = !started.has(workerLabel);
+        started.add(workerLabel);
         let job;
         try {
           job = state.slot.evaluate({ run, shardId, generation, start: piece.start, end: piece.end });
@@ -186,20 +217,23 @@ export class Cluster {
         }
         job.then(
           (outcome) => {
-            state.busy = false;
+            state.inflight--;
             if (finished) return;
             const latency = (performance.now() - sent) / 1000;
             const rows = piece.end - piece.start;
             out.set(outcome.fitness, piece.start);
-            slowest = Math.max(slowest, outcome.computeSeconds);
+            computeBySlot[workerLabel] = (computeBySlot[workerLabel] ?? 0) + outcome.computeSeconds;
             remaining -= rows;
             rowsBySlot[workerLabel] = (rowsBySlot[workerLabel] ?? 0) + rows;
             if (outcome.computeSeconds > 0) {
               const rate = rows / outcome.computeSeconds;
               state.throughput = state.throughput === undefined ? rate : EMA * rate + (1 - EMA) * state.throughput;
             }
-            const overhead = Math.max(0, latency - outcome.computeSeconds);
-            state.overhead = state.overhead === undefined ? overhead : EMA * overhead + (1 - EMA) * state.overhead;
+            if (first) {
+              // A pipelined shard waits behind the previous one; only the first shard's wait is dispatch overhead.
+              const overhead = Math.max(0, latency - outcome.computeSeconds);
+              state.overhead = state.overhead === undefined ? overhead : EMA * overhead + (1 - EMA) * state.overhead;
+            }
             metrics?.shardLatency.observe({ worker: workerLabel }, latency);
             metrics?.evaluations.inc({ run: runLabel, worker: workerLabel }, rows);
             if (state.throughput !== undefined)
@@ -208,7 +242,7 @@ export class Cluster {
             this.changed();
           },
           (err: unknown) => {
-            state.busy = false;
+            state.inflight--;
             if (finished) return;
             if (!(err instanceof SlotLostError)) {
               // One worker may lack a file or memory; a spec that cannot run fails everywhere, so give up
@@ -227,12 +261,14 @@ export class Cluster {
               `run ${runLabel}: generation ${generation} rows ${piece.start}–${piece.end} re-dispatched (${why})`,
             );
             pending.push(piece);
+            pending.sort((a, b) => a.start - b.start);
             pump();
             this.changed();
           },
         );
       };
       pump();
+      if (whileWaiting !== undefined) setTimeout(whileWaiting, 0);
     });
   }
 }

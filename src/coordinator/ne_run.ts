@@ -199,7 +199,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
         if (!goLocal) {
           where = 'cluster';
           const before = options.wireBytes?.();
-          const report = await cluster.evaluateGeneration(run, { start, end: P }, fitness);
+          const report = await cluster.evaluateGeneration(run, { start, end: P }, fitness, () => run.materialize());
           shards = report.shards;
           redispatched = report.redispatched;
           evaluationSeconds = report.slowestShardSeconds;

@@ -1,33 +1,12 @@
 /**
- * Cutting a row range into shards sized by measured throughput ("scaling the population per node"):
- * each slot gets rows in proportion to its agents-per-second, so all finish at about the same time.
+ * Shard sizing by measured throughput ("scaling the population per node"): each slot takes rows in
+ * proportion to its agents-per-second, in shards that shrink as the generation nears its end (guided
+ * self-scheduling), so all slots finish at about the same time even when agents differ in cost.
  */
 
 export interface Range {
   readonly start: number;
   readonly end: number;
-}
-
-/**
- * Splits [start, end) into consecutive pieces proportional to `weights` (largest-remainder rounding; a
- * weight of 0 or a rounding to 0 rows gets an empty range). Sizes sum to end − start exactly.
- */
-export function splitByWeights(range: Range, weights: readonly number[]): Range[] {
-  const rows = range.end - range.start;
-  const total = weights.reduce((a, w) => a + (w > 0 && Number.isFinite(w) ? w : 0), 0);
-  const clean = weights.map((w) => (w > 0 && Number.isFinite(w) ? w : 0));
-  const ideal = clean.map((w) => (total > 0 ? (rows * w) / total : rows / weights.length));
-  const sizes = ideal.map(Math.floor);
-  let left = rows - sizes.reduce((a, b) => a + b, 0);
-  const order = ideal.map((v, i) => ({ i, frac: v - Math.floor(v) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
-  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) sizes[order[k].i]++;
-  const out: Range[] = [];
-  let at = range.start;
-  for (const s of sizes) {
-    out.push({ start: at, end: at + s });
-    at += s;
-  }
-  return out;
 }
 
 /**
@@ -43,4 +22,17 @@ export function throughputWeights(slots: readonly { threads: number; throughput:
   return slots.map((s) =>
     s.throughput !== undefined && s.throughput > 0 ? s.throughput : perThread * Math.max(1, s.threads),
   );
+}
+
+/** Shards per slot and generation below which guided scheduling stops shrinking them. */
+export const MIN_SHARDS_PER_SLOT_SPLIT = 16;
+
+/**
+ * Guided self-scheduling: a slot with `share` of the cluster's throughput takes ⌈unassigned × share / 2⌉
+ * rows, but never fewer than total / (slots × 16) (tiny shards cost more in messages than they balance).
+ */
+export function guidedShardSize(unassigned: number, total: number, share: number, slots: number): number {
+  const floor = Math.max(1, Math.ceil(total / (Math.max(1, slots) * MIN_SHARDS_PER_SLOT_SPLIT)));
+  const guided = Math.ceil((unassigned * (share > 0 && Number.isFinite(share) ? share : 1 / Math.max(1, slots))) / 2);
+  return Math.max(1, Math.min(unassigned, Math.max(floor, guided)));
 }

@@ -1,37 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { splitByWeights, throughputWeights } from '../../src/coordinator/shard_plan.js';
+import { guidedShardSize, throughputWeights } from '../../src/coordinator/shard_plan.js';
 import { preferLocal, estimateGenerationSeconds } from '../../src/coordinator/placement.js';
 
 describe('shard sizing', () => {
-  it('covers the range exactly, in order, whatever the weights', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 5000 }),
-        fc.integer({ min: 0, max: 5000 }),
-        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 16 }),
-        (start, rows, weights) => {
-          const pieces = splitByWeights({ start, end: start + rows }, weights);
-          assert.equal(pieces.length, weights.length);
-          let at = start;
-          for (const p of pieces) {
-            assert.equal(p.start, at);
-            assert.ok(p.end >= p.start);
-            at = p.end;
-          }
-          assert.equal(at, start + rows);
-        },
-      ),
-    );
+  it('sizes shards by the slot’s share of the unassigned rows, halved, never below a floor', () => {
+    // 1 000 rows, two equal slots: 250 first, then shrinking, never below 1000 / (2 · 16) = 32.
+    assert.equal(guidedShardSize(1000, 1000, 0.5, 2), 250);
+    assert.equal(guidedShardSize(300, 1000, 0.5, 2), 75);
+    assert.equal(guidedShardSize(40, 1000, 0.5, 2), 32);
+    assert.equal(guidedShardSize(10, 1000, 0.5, 2), 10);
   });
 
-  it('gives each slot rows in proportion to its measured throughput', () => {
-    const pieces = splitByWeights({ start: 0, end: 1000 }, [300, 100]);
-    assert.deepEqual(pieces, [
-      { start: 0, end: 750 },
-      { start: 750, end: 1000 },
-    ]);
+  it('always hands out between 1 and all of the unassigned rows', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 64 }),
+        (total, share, slots) => {
+          for (let left = total; left > 0;) {
+            const size = guidedShardSize(left, total, share, slots);
+            assert.ok(size >= 1 && size <= left);
+            left -= size;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('assumes an unmeasured slot is as fast per thread as the measured ones', () => {
