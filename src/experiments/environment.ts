@@ -11,9 +11,18 @@ export interface RunEnvironment {
   backend: string;
   workers: number;
   startedAt: string;
+  /** Set when the trials ran on a cluster: the coordinator's endpoint. */
+  cluster?: string;
 }
 
-export function runEnvironment(workers: number, backend = 'cpu'): RunEnvironment {
+/** Where the trials ran, for a report's environment section. */
+export function describeWhere(env: RunEnvironment): string {
+  return env.cluster !== undefined
+    ? `trials on cluster workers (coordinator bound to ${env.cluster}; up to ${env.workers} trials at once)`
+    : `worker threads: ${env.workers}`;
+}
+
+export function runEnvironment(workers: number, backend = 'cpu', cluster?: string): RunEnvironment {
   let version = 'unknown';
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -39,5 +48,6 @@ export function runEnvironment(workers: number, backend = 'cpu'): RunEnvironment
     backend,
     workers,
     startedAt: new Date().toISOString(),
+    ...(cluster !== undefined ? { cluster } : {}),
   };
 }

@@ -10,11 +10,13 @@ import { InvalidArgumentError } from '../shared/errors.js';
 import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
 import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
-import { runEnvironment } from './environment.js';
+import { describeWhere, runEnvironment } from './environment.js';
 import { EXP1_METHODS, resolveMethods } from './methods.js';
 import type { ProgressSink } from './progress.js';
 import { writeJsonAtomic } from './results.js';
 import { runTrials } from './runner.js';
+import type { TrialExecutor } from '../coordinator/sweep/executors.js';
+import type { RuntimeMetrics } from '../coordinator/metrics/registry.js';
 import type { TrialSpec, TrialSummary } from './trial.js';
 
 export interface Exp1Config {
@@ -96,6 +98,8 @@ export interface RunExperimentOptions {
   progress: ProgressSink;
   /** The command line that reproduces this run, for the report. */
   command: string;
+  /** Run the trials on a cluster's workers instead of local threads. */
+  cluster?: { endpoint: string; executor: TrialExecutor; metrics?: RuntimeMetrics };
 }
 
 /** Runs experiment 1 end to end: trials, aggregate.json, the four-panel figure and report.md. */
@@ -106,11 +110,16 @@ export async function runExp1(
   const plan = planExp1(cfg);
   const dir = join(opts.out, 'exp1');
   writeJsonAtomic(join(dir, 'experiment.json'), { config: cfg, trials: plan.map((p) => p.spec.id) });
-  const env = runEnvironment(opts.workers ?? 0);
+  const env = runEnvironment(opts.workers ?? 0, 'cpu', opts.cluster?.endpoint);
   const summaries = await runTrials(
     plan.map((p) => p.spec),
     join(dir, 'trials'),
-    { workers: opts.workers, resume: opts.resume, progress: opts.progress },
+    {
+      workers: opts.workers,
+      resume: opts.resume,
+      progress: opts.progress,
+      ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
+    },
   );
   await writeExp1Outputs(dir, cfg, summaries, env, opts.command);
   return { dir, summaries };
@@ -170,7 +179,7 @@ FLOPs follow the proposal's counting: 2 per multiply-add, forward only for GA fi
 
 ## Environment
 - evoscale ${env.evoscale}, Node ${env.node}, ${env.platform}
-- CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; worker threads: ${env.workers}
+- CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; ${describeWhere(env)}
 
 ## Reproduce
 \`\`\`sh

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../shared/errors.js';
 import { BUILTIN_DATASETS } from '../data/builtin.js';
 import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
-import { runEnvironment } from './environment.js';
+import { describeWhere, runEnvironment } from './environment.js';
 import type { RunExperimentOptions } from './exp1.js';
 import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from './methods.js';
 import { TrialDirectory, writeJsonAtomic } from './results.js';
@@ -102,11 +102,12 @@ export async function runExp2(
   const specs = planExp2(cfg);
   const dir = join(opts.out, 'exp2');
   writeJsonAtomic(join(dir, 'experiment.json'), { config: cfg, trials: specs.map((s) => s.id) });
-  const env = runEnvironment(opts.workers ?? 0);
+  const env = runEnvironment(opts.workers ?? 0, 'cpu', opts.cluster?.endpoint);
   const summaries = await runTrials(specs, join(dir, 'trials'), {
     workers: opts.workers,
     resume: opts.resume,
     progress: opts.progress,
+    ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
   });
   await writeExp2Outputs(dir, cfg, specs, summaries, env, opts.command);
   return { dir, summaries };
@@ -212,7 +213,7 @@ Seeds: ${cfg.seeds.join(', ')}; values are means (± half-width of the 95% CI ac
 ${sections.join('\n')}
 ## Environment
 - evoscale ${env.evoscale}, Node ${env.node}, ${env.platform}
-- CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; worker threads: ${env.workers}
+- CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; ${describeWhere(env)}
 
 ## Reproduce
 \`\`\`sh

@@ -6,7 +6,11 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { EXP1_DEFAULTS, planExp1, runExp1, type Exp1Config } from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
 import { createProgress } from '../../experiments/progress.js';
+import { onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import type { RuntimeMetrics } from '../../coordinator/metrics/registry.js';
+import { remoteTrialExecutor, type TrialExecutor } from '../../coordinator/sweep/executors.js';
 import { parseIntOption, parseNumberList } from '../options.js';
+import { startServerFromFlags } from './coordinator.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
 
 interface RunFlags {
@@ -27,6 +31,64 @@ interface RunFlags {
   resume?: boolean;
   plan?: boolean;
   workers?: string;
+  coordinator?: string;
+  minWorkers: string;
+  curveSecret?: string;
+  metricsPort?: string;
+  heartbeatMs: string;
+  missedHeartbeats: string;
+}
+
+interface ExperimentCluster {
+  readonly endpoint: string;
+  readonly executor: TrialExecutor;
+  readonly metrics: RuntimeMetrics;
+  close(): Promise<void>;
+}
+
+/**
+ * With --coordinator, this command becomes the cluster's coordinator: it binds the endpoint, waits for
+ * --min-workers, and runs the experiment's trials as sweep trials on whichever workers connect.
+ */
+async function startCluster(flags: RunFlags): Promise<ExperimentCluster | undefined> {
+  if (flags.coordinator === undefined) return undefined;
+  const minWorkers = parseIntOption('--min-workers', flags.minWorkers, 0, 100_000);
+  const metricsPort =
+    flags.metricsPort !== undefined ? parseIntOption('--metrics-port', flags.metricsPort, 0, 65535) : undefined;
+  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog);
+  const server = await startServerFromFlags(
+    {
+      bind: flags.coordinator,
+      out: flags.out,
+      placement: 'auto',
+      checkpointEvery: '10',
+      resume: true,
+      minWorkers: flags.minWorkers,
+      heartbeatMs: flags.heartbeatMs,
+      missedHeartbeats: flags.missedHeartbeats,
+      shardTimeout: '86400',
+      maxFrameBytes: String(1024 * 1024 * 1024),
+      ...(flags.curveSecret !== undefined ? { curveSecret: flags.curveSecret } : {}),
+    },
+    metrics,
+  );
+  if (server === undefined) throw new Error('unreachable: --coordinator always binds');
+  const close = async (): Promise<void> => {
+    await server.close();
+    await metricsServer?.close();
+  };
+  onShutdown(async (signal) => {
+    stderrLog(`run: ${signal}; finished trials and checkpoints are on disk, rerun with --resume to continue`);
+    await close();
+  });
+  if (minWorkers > 0) {
+    stderrLog(
+      `run: waiting for ${minWorkers} worker${minWorkers === 1 ? '' : 's'} ` +
+        `(start them with: npx evoscale worker --connect ${flags.coordinator.replace('0.0.0.0', '<this host>')})`,
+    );
+    while (server.connected().length < minWorkers) await new Promise<void>((r) => server.onWorker(() => r()));
+  }
+  return { endpoint: server.endpoint, executor: remoteTrialExecutor(server), metrics, close };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -128,9 +190,24 @@ export function registerRunCommand(program: Command): void {
     .option('--out <dir>', 'results folder', 'results')
     .option('--resume', 'continue an interrupted run: finished trials are kept, others resume from their checkpoint')
     .option('--plan', 'print the trials (and exp1 planned FLOPs) as JSON without training')
-    .option('--workers <n>', `worker threads (default: one per core, ${availableParallelism()} here; 0 = inline)`);
+    .option('--workers <n>', `worker threads (default: one per core, ${availableParallelism()} here; 0 = inline)`)
+    .option(
+      '--coordinator <endpoint>',
+      'run the trials on a cluster: bind this ZeroMQ endpoint (e.g. tcp://0.0.0.0:5555) as the coordinator; ' +
+        'workers join with `evoscale worker --connect tcp://<this host>:5555` (exp1/exp2)',
+    )
+    .option('--min-workers <n>', 'with --coordinator: wait for this many workers before starting', '1')
+    .option('--curve-secret <file>', 'with --coordinator: CURVE secret key file (see `evoscale keys generate`)')
+    .option('--metrics-port <port>', 'with --coordinator: serve Prometheus metrics on http://0.0.0.0:<port>/metrics')
+    .option('--heartbeat-ms <ms>', 'with --coordinator: heartbeat interval with workers', '1000')
+    .option('--missed-heartbeats <n>', 'with --coordinator: heartbeats a worker may miss before its trial moves', '5');
   registerExp3Options(run).action(async (experiment: string, flags: RunFlags & Exp3Flags) => {
     if (experiment === 'exp3') {
+      if (flags.coordinator !== undefined) {
+        throw new InvalidArgumentError(
+          'experiment 3 runs on this machine only (its trials are small); drop --coordinator',
+        );
+      }
       await runExp3FromFlags(flags);
       return;
     }
@@ -139,6 +216,9 @@ export function registerRunCommand(program: Command): void {
     }
     const workers =
       flags.workers !== undefined ? parseIntOption('--workers', flags.workers, 0, 256) : availableParallelism();
+    if (flags.coordinator !== undefined && flags.plan) {
+      throw new InvalidArgumentError('--plan prints the trials without running them; drop --coordinator');
+    }
     const command = `npx evoscale ${process.argv.slice(2).join(' ')}`;
     if (experiment === 'exp1') {
       const cfg = exp1Config(flags);
@@ -166,9 +246,21 @@ export function registerRunCommand(program: Command): void {
         return;
       }
       const progress = createProgress(planExp1(cfg).length);
-      const { dir } = await runExp1(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
-      progress.close();
-      process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
+      const cluster = await startCluster(flags);
+      try {
+        const { dir } = await runExp1(cfg, {
+          out: flags.out,
+          resume: flags.resume ?? false,
+          workers: cluster?.executor.capacity() ?? workers,
+          progress,
+          command,
+          ...(cluster !== undefined ? { cluster } : {}),
+        });
+        progress.close();
+        process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
+      } finally {
+        await cluster?.close();
+      }
       return;
     }
     const cfg = exp2Config(flags);
@@ -195,8 +287,20 @@ export function registerRunCommand(program: Command): void {
       return;
     }
     const progress = createProgress(planExp2(cfg).length);
-    const { dir } = await runExp2(cfg, { out: flags.out, resume: flags.resume ?? false, workers, progress, command });
-    progress.close();
-    process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
+    const cluster = await startCluster(flags);
+    try {
+      const { dir } = await runExp2(cfg, {
+        out: flags.out,
+        resume: flags.resume ?? false,
+        workers: cluster?.executor.capacity() ?? workers,
+        progress,
+        command,
+        ...(cluster !== undefined ? { cluster } : {}),
+      });
+      progress.close();
+      process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
+    } finally {
+      await cluster?.close();
+    }
   });
 }

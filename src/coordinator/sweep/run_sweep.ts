@@ -16,6 +16,14 @@ export interface SweepOptions {
   readonly log?: (line: string) => void;
   /** Attempts per trial before the sweep reports it failed (lost workers do not count). */
   readonly maxFailures?: number;
+  /** Where a trial's folder lives (default `<out>/<experiment>/<trial id>`). */
+  readonly dirOf?: (trial: SweepTrial) => string;
+  /** Write `<out>/sweep.json` listing the trials (default true; experiments keep their own index). */
+  readonly writeIndex?: boolean;
+  /** A running trial reported progress. */
+  readonly onProgress?: (trial: SweepTrial, done: number, total: number) => void;
+  /** A trial finished (now, or before: `resumed`). */
+  readonly onFinished?: (trial: SweepTrial, summary: TrialSummary, resumed: boolean) => void;
 }
 
 export interface SweepResult {
@@ -42,24 +50,28 @@ export async function runSweep(
   const log = options.log ?? (() => {});
   const metrics = options.metrics;
   const maxFailures = options.maxFailures ?? 2;
+  const dirOf = options.dirOf ?? ((t: SweepTrial) => trialDir(plan.out, t));
   const skipped: string[] = [];
   const ran: string[] = [];
   const failed: { id: string; error: string }[] = [];
   const summaries: Record<string, TrialSummary> = {};
   const queue: SweepTrial[] = [];
   for (const t of plan.trials) {
-    const dir = new TrialDirectory(trialDir(plan.out, t));
+    const dir = new TrialDirectory(dirOf(t));
     const done = dir.summary<TrialSummary>();
     if (done !== undefined) {
       skipped.push(`${t.experiment}/${t.spec.id}`);
       summaries[`${t.experiment}/${t.spec.id}`] = done;
+      options.onFinished?.(t, done, true);
     } else {
       queue.push(t);
     }
   }
-  writeJsonAtomic(join(plan.out, 'sweep.json'), {
-    trials: plan.trials.map((t) => `${t.experiment}/${t.spec.id}`),
-  });
+  if (options.writeIndex !== false) {
+    writeJsonAtomic(join(plan.out, 'sweep.json'), {
+      trials: plan.trials.map((t) => `${t.experiment}/${t.spec.id}`),
+    });
+  }
   log(`sweep: ${plan.trials.length} trials, ${skipped.length} already finished, ${queue.length} to run`);
   const failures = new Map<string, number>();
   let running = 0;
@@ -77,11 +89,12 @@ export async function runSweep(
     const key = `${t.experiment}/${t.spec.id}`;
     running++;
     setGauges();
-    const dir = trialDir(plan.out, t);
+    const dir = dirOf(t);
     let lastLog = 0;
     const p = executor
       .run(t.spec, dir, (u) => {
         if (u.loss !== undefined) metrics?.sgdLoss.set({ trial: t.spec.id }, u.loss);
+        options.onProgress?.(t, u.done, u.total);
         const now = Date.now();
         if (now - lastLog > 10_000) {
           lastLog = now;
@@ -93,6 +106,7 @@ export async function runSweep(
           ran.push(key);
           summaries[key] = summary;
           metrics?.trialsFinished.inc({ experiment: t.experiment });
+          options.onFinished?.(t, summary, false);
           log(`sweep: ${key} finished (${ran.length + skipped.length}/${plan.trials.length})`);
         },
         (err: unknown) => {
