@@ -6,6 +6,7 @@ import { registerCoordinatorCommand } from './commands/coordinator.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerPlotCommand } from './commands/plot.js';
 
 /** Builds the commander program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .description('Scaling-law analyses of behaviour cloning: deep learning vs neuroevolution.')
     .showHelpAfterError();
   registerRunCommand(program);
+  registerPlotCommand(program);
   registerDatasetCommands(program);
   registerRolloutCommand(program);
   registerCoordinatorCommand(program);

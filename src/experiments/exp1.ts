@@ -109,7 +109,12 @@ export async function runExp1(
 ): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const plan = planExp1(cfg);
   const dir = join(opts.out, 'exp1');
-  writeJsonAtomic(join(dir, 'experiment.json'), { config: cfg, trials: plan.map((p) => p.spec.id) });
+  writeJsonAtomic(join(dir, 'experiment.json'), {
+    experiment: 'exp1',
+    command: opts.command,
+    config: cfg,
+    trials: plan.map((p) => p.spec.id),
+  });
   const env = runEnvironment(opts.workers ?? 0, 'cpu', opts.cluster?.endpoint);
   const summaries = await runTrials(
     plan.map((p) => p.spec),

@@ -101,7 +101,12 @@ export async function runExp2(
 ): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const specs = planExp2(cfg);
   const dir = join(opts.out, 'exp2');
-  writeJsonAtomic(join(dir, 'experiment.json'), { config: cfg, trials: specs.map((s) => s.id) });
+  writeJsonAtomic(join(dir, 'experiment.json'), {
+    experiment: 'exp2',
+    command: opts.command,
+    config: cfg,
+    trials: specs.map((s) => s.id),
+  });
   const env = runEnvironment(opts.workers ?? 0, 'cpu', opts.cluster?.endpoint);
   const summaries = await runTrials(specs, join(dir, 'trials'), {
     workers: opts.workers,

@@ -245,6 +245,8 @@ export async function runExp3(
   const { episodes, source } = loaded ?? loadExp3Episodes(cfg, dir);
   const pairs = exp3Pairs(cfg, episodes);
   writeJsonAtomic(join(dir, 'experiment.json'), {
+    experiment: 'exp3',
+    command: opts.command,
     config: cfg,
     source,
     pairs,
