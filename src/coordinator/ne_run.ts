@@ -121,6 +121,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
   const minimize = fitnessDirection(spec) === 'minimize';
   const metrics = options.metrics;
   const runLabel = spec.runId;
+  metrics?.shardsRedispatched.inc({ run: runLabel }, 0);
 
   let history: FitnessHistory = { best: [], median: [], mean: [] };
   let evaluations = 0;

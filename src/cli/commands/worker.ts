@@ -63,6 +63,7 @@ async function workerAction(flags: WorkerFlags): Promise<void> {
     await client.stop('worker stopped by signal');
   });
   client.start();
+  metrics.workerInfo.set({ worker: client.workerId, role: flags.role, backend: backend.label }, 1);
   stderrLog(
     `worker ${client.workerId}: ${flags.role} on ${backend.label}, ${threads} thread${threads === 1 ? '' : 's'}, connecting to ${connect}`,
   );

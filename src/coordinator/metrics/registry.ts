@@ -24,7 +24,14 @@ export interface RuntimeMetrics {
   readonly trials: Gauge<'state'>;
   readonly trialsFinished: Counter<'experiment'>;
   readonly workersLost: Counter<'reason'>;
+  readonly trialTestMacroF1: Gauge<'trial' | 'experiment' | 'method'>;
+  readonly workerInfo: Gauge<'worker' | 'role' | 'backend'>;
 }
+
+/** Reasons a frame is refused (the codec's rejections, and frames with the wrong number of parts). */
+export const MALFORMED_FRAME_REASONS = ['too_large', 'undecodable', 'not_a_message', 'version', 'invalid', 'parts'];
+/** First word of why a worker was dropped (see the coordinator server). */
+export const WORKER_LOST_REASONS = ['missed', 'said', 'unreachable'];
 
 /** Quantiles of each generation's fitness exported as evoscale_fitness{quantile}. */
 export const FITNESS_QUANTILES = [0, 0.25, 0.5, 0.75, 0.9, 1] as const;
@@ -34,7 +41,7 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'evoscale_' });
   const registers = [registry];
-  return {
+  const metrics: RuntimeMetrics = {
     registry,
     generations: new Counter({
       name: 'evoscale_generations_total',
@@ -145,7 +152,24 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
       labelNames: ['reason'],
       registers,
     }),
+    trialTestMacroF1: new Gauge({
+      name: 'evoscale_trial_test_macro_f1',
+      help: 'Final test macro-F1 of a finished trial (sweeps and experiments run on a cluster).',
+      labelNames: ['trial', 'experiment', 'method'],
+      registers,
+    }),
+    workerInfo: new Gauge({
+      name: 'evoscale_worker_info',
+      help: 'Always 1: which worker id, role and backend this process serves (join on instance).',
+      labelNames: ['worker', 'role', 'backend'],
+      registers,
+    }),
   };
+  // Counters with labels appear only once incremented; zero series from the start let alerts and dashboards tell
+  // "none happened" from "not scraped".
+  for (const reason of MALFORMED_FRAME_REASONS) metrics.malformedFrames.inc({ reason }, 0);
+  for (const reason of WORKER_LOST_REASONS) metrics.workersLost.inc({ reason }, 0);
+  return metrics;
 }
 
 /** Sorted-sample quantile (linear interpolation, as NumPy's default). */

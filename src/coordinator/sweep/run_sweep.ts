@@ -56,12 +56,18 @@ export async function runSweep(
   const failed: { id: string; error: string }[] = [];
   const summaries: Record<string, TrialSummary> = {};
   const queue: SweepTrial[] = [];
+  const recordFinal = (t: SweepTrial, s: TrialSummary): void =>
+    metrics?.trialTestMacroF1.set(
+      { trial: t.spec.id, experiment: t.experiment, method: t.spec.method.name },
+      s.final.testMacroF1,
+    );
   for (const t of plan.trials) {
     const dir = new TrialDirectory(dirOf(t));
     const done = dir.summary<TrialSummary>();
     if (done !== undefined) {
       skipped.push(`${t.experiment}/${t.spec.id}`);
       summaries[`${t.experiment}/${t.spec.id}`] = done;
+      recordFinal(t, done);
       options.onFinished?.(t, done, true);
     } else {
       queue.push(t);
@@ -106,6 +112,7 @@ export async function runSweep(
           ran.push(key);
           summaries[key] = summary;
           metrics?.trialsFinished.inc({ experiment: t.experiment });
+          recordFinal(t, summary);
           options.onFinished?.(t, summary, false);
           log(`sweep: ${key} finished (${ran.length + skipped.length}/${plan.trials.length})`);
         },
