@@ -155,8 +155,10 @@ for (const s of specs) {
   }
 }
 const vec = vectorCartPole(new CartPoleVectorEnv(N_VEC));
-// For information: the JavaScript fallback kernel (browsers without WebAssembly) and N plain envs stepped in turn.
+// For information: the fallback kernels (engines without WebAssembly SIMD, or without WebAssembly) and N plain envs
+// stepped in turn.
 const extra: [string, () => VectorEnv][] = [
+  [`CartPole-v1 VectorEnv N=${N_VEC} (wasm kernel, no SIMD)`, () => new CartPoleVectorEnv(N_VEC, { engine: 'wasm' })],
   [`CartPole-v1 VectorEnv N=${N_VEC} (js kernel)`, () => new CartPoleVectorEnv(N_VEC, { engine: 'js' })],
   [`CartPole-v1 SyncVectorEnv N=${N_VEC}`, () => makeVec('CartPole-v1', N_VEC, { vectorization: 'sync' })],
 ];

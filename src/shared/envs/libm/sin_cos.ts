@@ -288,3 +288,12 @@ export function cos64(x: number): number {
 
 /** The exact (always fused) path, exposed for tests that check the fast path's bounds. */
 export const sinCosInternals = { doCosExact, doSinExact, doCosFast, doSinFast };
+
+/**
+ * The constants and table that sin64/cos64 use, for the WebAssembly port of the same algorithm
+ * (sin_cos_wasm.ts); `table()` returns a copy.
+ */
+export const sinCosParts = {
+  table: (): Float64Array => TABLE.slice(),
+  S1, S2, S3, S4, S5, SN3, SN5, CS2, CS4, CS6, BIG, SIN_TINY, COS_TINY, SMALL,
+} as const; // prettier-ignore

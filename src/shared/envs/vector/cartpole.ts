@@ -1,14 +1,15 @@
 /**
- * CartPole-v1 as one struct-of-arrays kernel: N carts in Float64 state arrays stepped in a single loop (in
- * WebAssembly where available, else JavaScript; both bit-identical), with the arithmetic of Gymnasium's cartpole.py
- * in the same order, float32 observations, reward 1 per step, the ±2.4 / ±12° termination and the 500-step time
- * limit. Sub-env i owns its own NumPy-compatible generator (seed + i), so each copy's trajectory is exactly the
- * single `CartPole-v1` env's for that seed.
+ * CartPole-v1 as one struct-of-arrays kernel: N carts in Float64 state arrays stepped together (in WebAssembly
+ * with SIMD where available, else scalar WebAssembly, else JavaScript; all bit-identical), with the arithmetic of
+ * Gymnasium's cartpole.py in the same order, float32 observations, reward 1 per step, the ±2.4 / ±12°
+ * termination and the 500-step time limit. Sub-env i owns its own NumPy-compatible generator (seed + i), so each
+ * copy's trajectory is exactly the single `CartPole-v1` env's for that seed.
  */
 import { NumpyGenerator, PCG64, npRandom } from '../../rng/numpy.js';
 import { EnvError } from '../types.js';
 import type { BoxSpace, DiscreteSpace } from '../types.js';
-import { RESET_HIGH, RESET_LOW, THETA_THRESHOLD, X_THRESHOLD, jsKernel, layout, views, wasmKernel, writeReset } from './cartpole_kernel.js'; // prettier-ignore
+import { RESET_HIGH, RESET_LOW, THETA_THRESHOLD, X_THRESHOLD, jsKernel, layout, views, writeReset } from './cartpole_kernel.js'; // prettier-ignore
+import { wasmKernel } from './cartpole_wasm.js';
 import type { CartPoleArrays, CartPoleKernel } from './cartpole_kernel.js';
 import { autoresetOf, badAction, checkActionsLength, checkNumEnvs, notReset, subEnvSeeds } from './checks.js';
 import type { AutoresetMode, VectorEnv, VectorEnvOptions, VectorResetOptions, VectorStepResult } from './types.js';
@@ -19,8 +20,11 @@ const MASK64 = (1n << 64n) - 1n;
 export interface CartPoleVectorOptions extends VectorEnvOptions {
   /** Time limit per episode; Gymnasium's CartPole-v1 uses 500. */
   maxEpisodeSteps?: number;
-  /** `'auto'` (default) runs the WebAssembly kernel where available; `'js'` forces the JavaScript one. */
-  engine?: 'auto' | 'js';
+  /**
+   * `'auto'` (default) runs the fastest kernel available: WebAssembly with SIMD, else without, else JavaScript.
+   * `'wasm'` skips the SIMD build, `'js'` uses the JavaScript kernel; all give the same bits.
+   */
+  engine?: 'auto' | 'wasm' | 'js';
 }
 
 export class CartPoleVectorEnv implements VectorEnv {
@@ -32,7 +36,7 @@ export class CartPoleVectorEnv implements VectorEnv {
   readonly maxEpisodeSteps: number;
   readonly autoreset: AutoresetMode;
   /** Which kernel steps the carts here. */
-  readonly engine: 'wasm' | 'js';
+  readonly engine: 'wasm-simd' | 'wasm' | 'js';
   readonly obs: Float32Array;
   readonly rewards: Float64Array;
   readonly terminated: Uint8Array;
@@ -54,8 +58,8 @@ export class CartPoleVectorEnv implements VectorEnv {
       throw new EnvError(`${ID}: maxEpisodeSteps must be a positive integer, got ${String(limit)}`, 'INVALID_ARGUMENT');
     }
     const engine = options?.engine ?? 'auto';
-    if (engine !== 'auto' && engine !== 'js') {
-      throw new EnvError(`${ID}: engine must be 'auto' or 'js', got ${String(engine)}`, 'INVALID_ARGUMENT');
+    if (engine !== 'auto' && engine !== 'wasm' && engine !== 'js') {
+      throw new EnvError(`${ID}: engine must be 'auto', 'wasm' or 'js', got ${String(engine)}`, 'INVALID_ARGUMENT');
     }
     this.numEnvs = numEnvs;
     this.maxEpisodeSteps = limit;
@@ -63,11 +67,11 @@ export class CartPoleVectorEnv implements VectorEnv {
     const high = new Float32Array([X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity]);
     this.singleObservationSpace = { kind: 'box', shape: [4], low: high.map((v) => -v), high };
     this.rngs = new Array<NumpyGenerator | undefined>(numEnvs).fill(undefined);
-    const wasm = engine === 'auto' ? wasmKernel(numEnvs) : undefined;
+    const wasm = engine === 'js' ? undefined : wasmKernel(numEnvs, engine === 'auto');
     if (wasm !== undefined) {
-      this.a = views(wasm.buffer, numEnvs);
+      this.a = wasm.arrays;
       this.kernel = wasm.kernel;
-      this.engine = 'wasm';
+      this.engine = wasm.simd ? 'wasm-simd' : 'wasm';
     } else {
       this.a = views(new ArrayBuffer(layout(numEnvs).bytes), numEnvs);
       this.kernel = jsKernel(this.a, (i) => this.restart(i, this.rngs[i] as NumpyGenerator));
@@ -82,7 +86,7 @@ export class CartPoleVectorEnv implements VectorEnv {
 
   reset(options?: VectorResetOptions): Float32Array {
     const seeds = subEnvSeeds(ID, options?.seed, this.numEnvs);
-    const wasm = this.engine === 'wasm';
+    const wasm = this.engine !== 'js';
     for (let i = 0; i < this.numEnvs; i++) {
       // Like Gymnasium's Env.reset: a seed replaces the generator; no seed keeps drawing from the current one
       // (fresh OS entropy the first time).
@@ -133,7 +137,7 @@ export class CartPoleVectorEnv implements VectorEnv {
       throw new EnvError(`${ID}: sub-env index must be an integer in [0, ${this.numEnvs}), got ${String(i)}`);
     }
     if (this.rngs[i] === undefined) return undefined;
-    return this.engine === 'wasm' ? this.loadRng(i) : this.rngs[i];
+    return this.engine !== 'js' ? this.loadRng(i) : this.rngs[i];
   }
 
   step(actions: ArrayLike<number>): VectorStepResult {

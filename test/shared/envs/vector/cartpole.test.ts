@@ -23,13 +23,17 @@ const { cases } = JSON.parse(readFileSync(join(oracleDir, 'CartPole-v1.json'), '
 const row = (env: CartPoleVectorEnv, i: number): number[] => Array.from(env.obs.subarray(i * 4, i * 4 + 4));
 
 /**
- * Steps a vector env whose sub-env i replays recorded case `group[i]` (seeds consecutive, so `reset({ seed })`
- * gives sub-env i the case's seed), then one step more to see the next-step autoreset.
+ * Steps a vector env whose sub-env i replays recorded case `group[i]` (consecutive seeds through `reset({ seed })`,
+ * else one seed per sub-env), then one step more to see the next-step autoreset.
  */
-function replay(group: Case[], engine: 'auto' | 'js'): void {
+const ENGINES = { auto: 'wasm-simd', wasm: 'wasm', js: 'js' } as const;
+const ENGINE_NAMES = { auto: 'WebAssembly SIMD', wasm: 'WebAssembly scalar', js: 'JavaScript' } as const;
+
+function replay(group: Case[], engine: keyof typeof ENGINES): void {
   const env = new CartPoleVectorEnv(group.length, { engine });
-  assert.equal(env.engine, engine === 'auto' ? 'wasm' : 'js');
-  env.reset({ seed: group[0].seed });
+  assert.equal(env.engine, ENGINES[engine]);
+  const consecutive = group.every((c, i) => c.seed === group[0].seed + i);
+  env.reset({ seed: consecutive ? group[0].seed : group.map((c) => c.seed) });
   group.forEach((c, i) => assert.deepEqual(row(env, i), c.reset_obs, `reset obs of seed ${c.seed}`));
   const longest = Math.max(...group.map((c) => c.actions.length));
   const actions = new Int32Array(group.length);
@@ -56,8 +60,8 @@ function replay(group: Case[], engine: 'auto' | 'js'): void {
 }
 
 describe('CartPoleVectorEnv against trajectories recorded from Gymnasium', () => {
-  for (const engine of ['auto', 'js'] as const) {
-    const name = engine === 'auto' ? 'WebAssembly' : 'JavaScript';
+  for (const engine of ['auto', 'wasm', 'js'] as const) {
+    const name = ENGINE_NAMES[engine];
     it(`reproduces seeds 100-103 (long episodes ending in truncation) as sub-envs 0-3 (${name} kernel)`, () => {
       replay(
         cases.filter((c) => c.seed >= 100 && c.seed <= 103),
@@ -68,6 +72,13 @@ describe('CartPoleVectorEnv against trajectories recorded from Gymnasium', () =>
     it(`reproduces seeds 6001-6002 (random actions, early termination) and their autoresets (${name} kernel)`, () => {
       replay(
         cases.filter((c) => c.seed === 6001 || c.seed === 6002),
+        engine,
+      );
+    });
+
+    it(`reproduces seeds 100-102 and 6001-6002 side by side, an odd number of sub-envs (${name} kernel)`, () => {
+      replay(
+        cases.filter((c) => c.seed !== 103),
         engine,
       );
     });

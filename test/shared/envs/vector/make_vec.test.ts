@@ -12,9 +12,9 @@ describe('makeVec', () => {
     assert.throws(() => makeVec('NoSuchEnv-v0', 2));
   });
 
-  for (const engine of ['auto', 'js'] as const) {
+  for (const engine of ['auto', 'wasm', 'js'] as const) {
     it(`steps CartPole exactly like N single CartPole-v1 envs, autoresets included (${engine} kernel)`, () => {
-      const n = 16;
+      const n = 17; // odd: the SIMD kernel's pairs and its single leftover
       const fast = new CartPoleVectorEnv(n, { engine });
       const slow = makeVec('CartPole-v1', n, { vectorization: 'sync' });
       fast.reset({ seed: 900 });
