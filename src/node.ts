@@ -12,3 +12,9 @@ export type { TrialSpec, TrialSummary, MetricRecord } from './experiments/trial.
 export { runExp1, planExp1, EXP1_DEFAULTS } from './experiments/exp1.js';
 export { runExp2, planExp2, EXP2_DEFAULTS } from './experiments/exp2.js';
 export { renderVegaLite } from './plots/index.js';
+export {
+  startCollectServer,
+  DEFAULT_MAX_BODY_BYTES,
+  type CollectServer,
+  type CollectServerOptions,
+} from './collect/server.js';

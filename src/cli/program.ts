@@ -7,6 +7,7 @@ import { registerWorkerCommand } from './commands/worker.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerPlotCommand } from './commands/plot.js';
+import { registerCollectCommand } from './commands/collect.js';
 
 /** Builds the commander program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerSweepCommand(program);
   registerKeysCommand(program);
+  registerCollectCommand(program);
   return program;
 }

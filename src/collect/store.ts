@@ -6,15 +6,19 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseHumanEpisode, type HumanEpisode } from '../shared/human/episode.js';
 import { EvoscaleError } from '../shared/errors.js';
 
@@ -65,11 +69,63 @@ export function readHumanDir(dir: string): HumanEpisode[] {
 /** Appends episodes as lines of `path` and fsyncs before returning (a line is whole or absent after a crash). */
 export function appendEpisodes(path: string, episodes: readonly HumanEpisode[]): void {
   if (episodes.length === 0) return;
-  mkdirSync(join(path, '..'), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
+  const created = !existsSync(path);
   const fd = openSync(path, 'a');
   try {
     writeSync(fd, episodes.map((e) => JSON.stringify(e) + '\n').join(''));
     fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  // A new file's name lives in its folder: without this a crash could lose the whole (fsync'd) file.
+  if (created) fsyncDir(dirname(path));
+}
+
+/** Flushes a folder's entries to disk; a no-op where the platform cannot open folders (Windows). */
+export function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on folders; the data itself is already synced.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Cuts a torn last line (a crash mid-append, never acknowledged) off `path` so the next append starts on a line of
+ * its own; the cut bytes are kept in `<path>.torn-<time>` for inspection. Returns that file, or null when the file
+ * already ended with a newline.
+ */
+export function repairTornTail(path: string): string | null {
+  const fd = openSync(path, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return null;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return null;
+    const whole = readFileSync(path);
+    const cut = whole.lastIndexOf(0x0a) + 1;
+    const saved = `${path}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    writeFileSync(saved, whole.subarray(cut));
+    const sfd = openSync(saved, 'r');
+    try {
+      fsyncSync(sfd);
+    } finally {
+      closeSync(sfd);
+    }
+    ftruncateSync(fd, cut);
+    fsyncSync(fd);
+    fsyncDir(dirname(path));
+    return saved;
   } finally {
     closeSync(fd);
   }

@@ -1,0 +1,53 @@
+/** `evoscale collect`: serves the human-play collection app and stores the episodes participants play. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { onShutdown } from '../../coordinator/launch.js';
+import { DEFAULT_MAX_BODY_BYTES, startCollectServer } from '../../collect/server.js';
+import { parseIntOption } from '../options.js';
+
+interface CollectFlags {
+  dataDir: string;
+  port: string;
+  host: string;
+  maxBodyBytes: string;
+  appDir?: string;
+  quiet: boolean;
+}
+
+/** Registers `collect`. */
+export function registerCollectCommand(program: Command): void {
+  program
+    .command('collect')
+    .description(
+      'Serve the web app where participants play the four games; episodes go to <data-dir>/<participant>.jsonl',
+    )
+    .option('-d, --data-dir <dir>', 'folder of the per-participant episode files', 'data/human')
+    .option('-p, --port <port>', 'TCP port (0 picks a free one)', '8080')
+    .option('--host <host>', 'interface to listen on (0.0.0.0 lets other machines in)', '127.0.0.1')
+    .option('--max-body-bytes <n>', 'largest accepted episode submission', String(DEFAULT_MAX_BODY_BYTES))
+    .option('--app-dir <dir>', 'folder of the built browser app (default: dist/app of this package)')
+    .option('-q, --quiet', 'do not log each stored or refused episode', false)
+    .action(async (flags: CollectFlags) => {
+      const dataDir = resolve(flags.dataDir);
+      const log = (line: string): void => {
+        process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      };
+      const server = await startCollectServer({
+        dataDir,
+        port: parseIntOption('--port', flags.port, 0, 65535),
+        host: flags.host,
+        maxBodyBytes: parseIntOption('--max-body-bytes', flags.maxBodyBytes, 1024, 2 ** 30),
+        ...(flags.appDir !== undefined ? { appDir: resolve(flags.appDir) } : {}),
+        log: flags.quiet ? () => undefined : log,
+      });
+      process.stdout.write(
+        `evoscale collect: serving ${server.url} (episodes in ${dataDir}, ${server.stored()} stored so far); ` +
+          `Ctrl-C stops\n`,
+      );
+      onShutdown(async (signal) => {
+        process.stdout.write(`evoscale collect: ${signal}, finishing requests in flight and stopping\n`);
+        await server.close();
+        process.stdout.write(`evoscale collect: stopped (${server.stored()} episodes stored)\n`);
+      });
+    });
+}
