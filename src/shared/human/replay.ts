@@ -7,7 +7,14 @@ import type { HumanEpisode } from './episode.js';
 
 export type ReplayVerdict = { ok: true } | { ok: false; reason: string };
 
-/** Replays `ep` through the same environment code and reports the first mismatch, if any. */
+/**
+ * Replays `ep` through the same environment code and reports the first mismatch, if any.
+ *
+ * LunarLander (planck) uses the engine's `Math.sin/cos/atan2`, whose last bits differ between V8 builds (Node 20 vs
+ * Chromium); episodes recorded by the collection app were played with the portable versions installed, so replay them
+ * where those are installed too (`installPortableMath` from src/collect/client/portable_math.ts, as the collect
+ * server's replay thread does). The classic-control envs use the glibc-exact trig and replay anywhere.
+ */
 export function replayEpisode(ep: HumanEpisode): ReplayVerdict {
   const env = make(ep.envId);
   const f32 = new Float32Array(1);
