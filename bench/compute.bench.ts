@@ -94,7 +94,7 @@ function noiseSecondsPerAgent(P: number): number | null {
     1 /
     bestRate(() => {
       varied.fill(0);
-      for (let a = 0; a < P; a++) kernel.varyAgent(state, a);
+      kernel.varyRange(state, 0, P);
     }) /
     P
   );

@@ -62,6 +62,45 @@ export function checkPopulationRequest(req: PopulationRequest): { start: number;
   return { start, end };
 }
 
+/** Where a thread takes its rows from: the front of the range, or its back (the thread that draws ahead). */
+export type ClaimEnd = 'front' | 'back';
+
+/**
+ * Varies and scores rows claimed from shared counters until none are left, writing row a's fitness to
+ * out[a]: several threads share one range this way, each taking the next rows when it is free, so a late
+ * or slowed thread costs no one else's time. counters[index] holds the rows left, counters[index + 1] the
+ * next row at the front, counters[index + 2] the end of the rows left at the back; each claim takes from
+ * the rows left first, so front and back claims never overlap. Claims shrink as the range runs out (a
+ * 1/(2·threads) share of what is left, at most `maxClaim` rows), so the threads finish together. Any
+ * thread's rows are the same values, as every row is keyed by (seed, generation, agent).
+ */
+export function varyAndEvaluateClaimed(
+  req: PopulationRequest,
+  counters: Int32Array,
+  index: number,
+  from: ClaimEnd,
+  threads: number,
+  maxClaim: number,
+  out: Float32Array,
+): void {
+  const kernel = agentKernel(req.spec);
+  const trials = req.trials ?? 10;
+  if (kernel !== null) kernel.setBatch(req.x, req.y, req.n);
+  // A claim never splits into a full chunk and a small remainder.
+  const most = kernel === null ? maxClaim : Math.min(maxClaim, kernel.chunk);
+  for (;;) {
+    const left = Atomics.load(counters, index);
+    if (left <= 0) return;
+    const want = Math.min(most, Math.ceil(left / (2 * threads)));
+    const before = Atomics.sub(counters, index, want);
+    if (before <= 0) return;
+    const k = Math.min(want, before);
+    const a = from === 'front' ? Atomics.add(counters, index + 1, k) : Atomics.sub(counters, index + 2, k) - k;
+    if (kernel !== null) kernel.varyAndEvaluate(req.state, a, a + k, req.fitness, trials, out, a);
+    else varyAndEvaluateRows(req, a, a + k, out, a);
+  }
+}
+
 /**
  * Varies rows [start, end) of the state (the same values as `askRows`, kept in the state for `tell`) and
  * writes their fitness to out[0 … end − start).
@@ -78,10 +117,7 @@ export function varyAndEvaluateRows(
   const trials = req.trials ?? 10;
   if (kernel !== null) {
     kernel.setBatch(req.x, req.y, req.n);
-    for (let a = start; a < end; a++) {
-      kernel.varyAgent(state, a);
-      out[outOffset + a - start] = kernel.evaluate(req.fitness, state.seed, state.generation, a, trials);
-    }
+    kernel.varyAndEvaluate(state, start, end, req.fitness, trials, out, outOffset);
     return;
   }
   const rows = askRows(state, start, end);

@@ -8,7 +8,8 @@
  */
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { layout, paramCount, type LayerLayout, type MlpSpec } from '../../shared/model/mlp.js';
-import { HDR, backwardFunc, forwardFunc, hdrDelta } from './mlp_wasm_code.js';
+import { HDR, backwardFunc, hdrDelta } from './mlp_wasm_code.js';
+import { forwardFunc } from './forward_wasm_code.js';
 import { ceFunc, hdrLabels } from './loss_wasm.js';
 import { IMPORTS, instantiate, type WasmKernel } from './simd.js';
 import type { DefinedFunc } from '../../shared/rng/wasm_encoding.js';
@@ -42,6 +43,10 @@ export class WasmMlp {
   private batchBlocks = 0;
   /** Rows of the current batch. */
   n = 0;
+  /** End of the batch regions: where `tail` memory starts. */
+  private tailAt = 0;
+  /** Counts re-layouts of the batch regions, each of which moves the tail. */
+  private layouts = 0;
   private views!: { f32: Float32Array; i32: Int32Array; u32: Uint32Array; f64: Float64Array };
 
   private constructor(
@@ -65,6 +70,9 @@ export class WasmMlp {
 
   /** Index of the first of `extra.funcs` in the module (after the imports, forward, backward and ce). */
   static readonly FIRST_EXTRA_FUNC = IMPORTS.count + 3;
+  /** Function indices of `forward(pParams, nBlocks)` and `ce(nBlocks, n) → f64`, for extra functions that call them. */
+  static readonly FORWARD_FUNC = IMPORTS.count;
+  static readonly CE_FUNC = IMPORTS.count + 2;
 
   /**
    * The kernels for `spec`, plus `extra.funcs` built from the fixed regions' offsets (the noise kernels);
@@ -153,6 +161,28 @@ export class WasmMlp {
       return this.reserve(blocks);
     }
     this.capacityBlocks = blocks;
+    this.tailAt = at;
+    this.layouts++;
+  }
+
+  /**
+   * Byte offset of `bytes` of scratch memory after the batch regions (grown into as needed), for callers'
+   * own buffers; they stay put until the batch regions are laid out anew, which changes `layoutEpoch`.
+   */
+  tail(bytes: number): number {
+    if (this.capacityBlocks === 0) this.reserve(1);
+    const needPages = Math.ceil((this.tailAt + bytes) / PAGE);
+    const havePages = this.kernel.memory.buffer.byteLength / PAGE;
+    if (needPages > havePages) {
+      this.kernel.memory.grow(needPages - havePages);
+      this.refreshViews();
+    }
+    return this.tailAt;
+  }
+
+  /** Changes whenever the batch regions move (and with them `tail` memory). */
+  get layoutEpoch(): number {
+    return this.layouts;
   }
 
   /** Loads rows [0, n) of `x` (n × inputs, row-major) as the batch every following call runs on. */
@@ -221,6 +251,11 @@ export class WasmMlp {
     this.n = n;
     this.batchBlocks = blocks;
     this.labelRows = 0;
+  }
+
+  /** Sample blocks (of four) of the current batch. */
+  get blocks(): number {
+    return this.batchBlocks;
   }
 
   /** Forward pass of the parameters at byte offset `paramsAt` (default: the params region) over the batch. */

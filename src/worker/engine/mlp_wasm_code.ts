@@ -212,32 +212,6 @@ function densePass(p: DensePass, L: Locals, nBlocksParam: number): number[] {
   ]; // prettier-ignore
 }
 
-/** `forward(pParams, nBlocks)`: all layers, ACT(L) = logits. */
-export function forwardFunc(layers: readonly LayerLayout[], activation: 'relu' | 'tanh'): DefinedFunc {
-  const { locals: L, types } = localsFrom(2);
-  const code: number[] = [];
-  layers.forEach((l, li) => {
-    code.push(
-      ...densePass(
-        {
-          K: l.inputs,
-          M: l.outputs,
-          wBase: 4 * l.weightOffset,
-          strideOut: 4 * l.inputs,
-          strideIn: 4,
-          biasBase: 4 * l.biasOffset,
-          inHdr: li === 0 ? HDR.x : HDR.act + li - 1,
-          outHdr: HDR.act + li,
-          act: li === layers.length - 1 ? 'none' : activation,
-        },
-        L,
-        1,
-      ),
-    );
-  });
-  return { exportName: 'forward', params: [T.i32, T.i32], results: [], locals: types, code };
-}
-
 /**
  * `backward(pParams, nBlocks, pGrad)`: from DELTA(L) (set by the caller from the logits), the gradient of
  * every weight and bias into pGrad (params layout) and DELTA(l) for the layers below.

@@ -1,18 +1,26 @@
 /**
- * A pool of worker threads that vary and evaluate shares of one population in shared memory, with the
- * calling thread taking a share too. Populations come from `shareState`, whose arrays live in
- * SharedArrayBuffers: each thread writes its varied rows straight into the state (where `tell` reuses
- * them) and its fitness values into a shared array. Jobs are signalled through Atomics on a shared
- * control block (microseconds, where a postMessage round trip costs tens); arrays and configurations
- * are posted once, when first seen. Results do not depend on the number of threads: every row's noise
- * is keyed by (seed, generation, agent).
+ * A pool of worker threads that vary and evaluate one population in shared memory, with the calling
+ * thread working too. Populations come from `shareState`, whose arrays live in SharedArrayBuffers: each
+ * thread writes its varied rows straight into the state (where `tell` reuses them) and its fitness values
+ * into a shared array. Threads claim rows a few at a time from shared counters rather than taking fixed
+ * shares, so one that wakes late or is slowed by another process leaves its rows to the others; the first
+ * worker claims from the back of the range, whose next-generation normals it draws while the caller runs
+ * `tell` (the one stretch where it would otherwise sit idle), and the others from the front. Jobs are
+ * signalled through Atomics on a shared control block (microseconds, where a postMessage round trip costs
+ * tens); arrays and configurations are posted once, when first seen. Results do not depend on the number
+ * of threads or on who computed which row: every row's noise is keyed by (seed, generation, agent).
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { EvoscaleError, InvalidArgumentError } from '../../shared/errors.js';
 import type { EvolutionState } from '../../shared/algorithms/types.js';
-import { checkPopulationRequest, varyAndEvaluateRows, type PopulationRequest } from './generation.js';
-import { CTRL, CTRL_INTS, FITNESS_CODES, type PoolMessage } from './pool_protocol.js';
+import {
+  checkPopulationRequest,
+  varyAndEvaluateClaimed,
+  varyAndEvaluateRows,
+  type PopulationRequest,
+} from './generation.js';
+import { CTRL, CTRL_INTS, FITNESS_CODES, claimIndex, type PoolMessage } from './pool_protocol.js';
 
 /** A worker thread failed or stopped answering. */
 export class EnginePoolError extends EvoscaleError {
@@ -23,6 +31,13 @@ export class EnginePoolError extends EvoscaleError {
 
 /** Rows below which a share is not worth a thread's wake-up. */
 const MIN_ROWS_PER_THREAD = 4;
+/** Most rows one claim takes (threads also stop at the agent kernel's chunk, 25 rows for 8→50→4). */
+const MAX_CLAIM = 32;
+/**
+ * How long the caller spins on a worker's last claim before sleeping (ms): a claim takes tens of µs to
+ * finish, about what a sleeping thread takes to be woken on a busy virtual machine.
+ */
+const SPIN_MS = 1;
 /** How long the caller waits for a thread's share before declaring it dead (ms). */
 const WORKER_TIMEOUT_MS = 120_000;
 
@@ -54,6 +69,7 @@ export class CpuPool {
   private readonly ctrlF64: Float64Array;
   private readonly ids = new WeakMap<object, number>();
   private readonly specIds = new Map<string, number>();
+  private readonly specObjects = new WeakMap<PopulationRequest['spec'], number>();
   /** Tells the workers to drop an array or configuration once this thread no longer holds it. */
   private readonly released = new FinalizationRegistry<number>((id) => {
     if (this.closed) return;
@@ -73,7 +89,8 @@ export class CpuPool {
     }
     this.threads = threads;
     const workers = threads - 1;
-    const sab = new SharedArrayBuffer(Math.max(1, workers) * CTRL_INTS * 4);
+    // One slot per worker, then the pool-wide words (the claim counters).
+    const sab = new SharedArrayBuffer((workers + 1) * CTRL_INTS * 4);
     this.ctrl = new Int32Array(sab);
     this.ctrlF64 = new Float64Array(sab);
     this.slots = [];
@@ -82,7 +99,7 @@ export class CpuPool {
 
   private spawn(index: number, sab: SharedArrayBuffer): Slot {
     const { port1, port2 } = new MessageChannel();
-    const workerData = { ctrl: sab, base: index * CTRL_INTS, port: port2 };
+    const workerData = { ctrl: sab, base: index * CTRL_INTS, claims: claimIndex(this.threads - 1), port: port2 };
     // Under tsx (tests, `node --import tsx`) the worker registers tsx's loader before loading the .ts module.
     const ts = import.meta.url.endsWith('.ts');
     const url = new URL(`./pool_worker${ts ? '.ts' : '.js'}`, import.meta.url);
@@ -118,6 +135,9 @@ export class CpuPool {
 
   /** Id of a network shape (by value: callers may build a new spec object every generation). */
   private specId(spec: PopulationRequest['spec']): number {
+    // The same (readonly) spec object again, as in a run's every generation: no key to build.
+    const known = this.specObjects.get(spec);
+    if (known !== undefined) return known;
     const key = JSON.stringify([spec.inputs, spec.hidden, spec.outputs, spec.activation]);
     let id = this.specIds.get(key);
     if (id === undefined) {
@@ -130,6 +150,7 @@ export class CpuPool {
       };
       for (const s of this.slots) s.port.postMessage(m);
     }
+    this.specObjects.set(spec, id);
     return id;
   }
 
@@ -181,16 +202,22 @@ export class CpuPool {
       spec: this.specId(spec),
       config: this.idOf(state.config, (id) => ({ type: 'config', id, config: state.config })),
     };
-    // Shares: the caller takes the first, workers the rest.
-    const bounds: number[] = [];
-    for (let p = 0; p <= parts; p++) bounds.push(start + Math.round((p * rows) / parts));
+    // Every thread, the caller included, claims rows from the shared counters until none are left; the
+    // first worker claims from the back, where it drew normals ahead while this thread ran `tell`.
+    const claims = claimIndex(this.slots.length);
+    Atomics.store(this.ctrl, claims, rows);
+    Atomics.store(this.ctrl, claims + 1, start);
+    Atomics.store(this.ctrl, claims + 2, end);
     const busy: Slot[] = [];
     for (let p = 1; p < parts; p++) {
       const slot = this.slots[p - 1];
       const b = (p - 1) * CTRL_INTS;
       const c = this.ctrl;
-      c[b + CTRL.start] = bounds[p];
-      c[b + CTRL.end] = bounds[p + 1];
+      c[b + CTRL.start] = start;
+      c[b + CTRL.end] = end;
+      c[b + CTRL.threads] = parts;
+      c[b + CTRL.maxClaim] = MAX_CLAIM;
+      c[b + CTRL.fromBack] = p === 1 ? 1 : 0;
       c[b + CTRL.n] = n;
       c[b + CTRL.fitness] = FITNESS_CODES.indexOf(req.fitness);
       c[b + CTRL.trials] = req.trials ?? 10;
@@ -218,12 +245,16 @@ export class CpuPool {
     }
     let failure: unknown;
     try {
-      varyAndEvaluateRows(req, bounds[0], bounds[1], result);
+      varyAndEvaluateClaimed(req, this.ctrl, claims, 'front', parts, MAX_CLAIM, this.out);
     } catch (e) {
       failure = e;
+      // Leave no rows for the workers to start on; they finish the ones they hold.
+      Atomics.store(this.ctrl, claims, 0);
     }
     busy.forEach((slot, i) => {
       const b = i * CTRL_INTS;
+      const spinUntil = performance.now() + SPIN_MS;
+      while (Atomics.load(this.ctrl, b + CTRL.doneSeq) !== slot.seq && performance.now() < spinUntil);
       const deadline = Date.now() + WORKER_TIMEOUT_MS;
       for (;;) {
         const done = Atomics.load(this.ctrl, b + CTRL.doneSeq);
@@ -240,7 +271,7 @@ export class CpuPool {
       }
     });
     if (failure !== undefined) throw failure;
-    result.set(this.out.subarray(bounds[1], end), bounds[1] - start);
+    result.set(this.out.subarray(start, end));
     return result;
   }
 

@@ -32,8 +32,16 @@ export const CTRL = {
   spec: 21,
   config: 22,
   hasSigma: 23,
+  /** Threads sharing the job, and the most rows one claim takes (see varyAndEvaluateClaimed). */
+  threads: 24,
+  maxClaim: 25,
+  /** 1: claim from the back of the range and, once done, draw the next generation's normals ahead. */
+  fromBack: 26,
   seedF64: 14,
 } as const;
+
+/** Int32 index, after the workers' slots, of the shared claim counters (rows left, front, back). */
+export const claimIndex = (workers: number): number => workers * CTRL_INTS;
 
 export const FITNESS_CODES: readonly FitnessKind[] = ['ce', 'accuracy', 'macro_f1'];
 

@@ -1,14 +1,22 @@
 /**
- * A CpuPool thread: waits on its control slot, varies and evaluates the rows it is given (writing them
- * into the shared population state and its fitness into the shared output), then signals completion.
+ * A CpuPool thread: waits on its control slot, varies and evaluates the rows it claims (writing them into
+ * the shared population state and its fitness into the shared output), then signals completion. The
+ * thread that claims from the back then draws the next generation's normals for the rows at the back,
+ * while the caller runs `tell`, until the next job arrives (at most 32 MiB of them): the variation of a
+ * row depends on the state only through θ and σ, its normals only on (seed, generation, agent).
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { AlgorithmConfig, EvolutionState } from '../../shared/algorithms/types.js';
 import type { MlpSpec } from '../../shared/model/mlp.js';
-import { varyAndEvaluateRows } from './generation.js';
+import { agentKernel, varyAndEvaluateClaimed } from './generation.js';
 import { CTRL, FITNESS_CODES, type PoolMessage } from './pool_protocol.js';
 
-const { ctrl: sab, base, port } = workerData as { ctrl: SharedArrayBuffer; base: number; port: MessagePort };
+const {
+  ctrl: sab,
+  base,
+  claims,
+  port,
+} = workerData as { ctrl: SharedArrayBuffer; base: number; claims: number; port: MessagePort };
 const ctrl = new Int32Array(sab);
 const ctrlF64 = new Float64Array(sab);
 const arrays = new Map<number, Float32Array | Int32Array | Uint8Array | Float64Array>();
@@ -36,7 +44,17 @@ function get<T>(map: Map<number, unknown>, word: number): T {
   return value as T;
 }
 
-function runJob(): void {
+/** What the back-claiming thread draws ahead once a job is done: the next generation's normals of its rows. */
+interface DrawAhead {
+  spec: MlpSpec;
+  seed: number;
+  generation: number;
+  adaptive: boolean;
+  start: number;
+  end: number;
+}
+
+function runJob(): DrawAhead | undefined {
   drain();
   const numParams = ctrl[base + CTRL.numParams];
   if (noise.length !== numParams) {
@@ -70,7 +88,7 @@ function runJob(): void {
   const end = ctrl[base + CTRL.end];
   const x = get<Float32Array>(arrays, CTRL.x);
   const y = get<Int32Array>(arrays, CTRL.y);
-  varyAndEvaluateRows(
+  varyAndEvaluateClaimed(
     {
       spec,
       state,
@@ -79,16 +97,28 @@ function runJob(): void {
       n,
       fitness: FITNESS_CODES[ctrl[base + CTRL.fitness]],
       trials: ctrl[base + CTRL.trials],
+      start,
+      end,
     },
-    start,
-    end,
+    ctrl,
+    claims,
+    ctrl[base + CTRL.fromBack] === 1 ? 'back' : 'front',
+    ctrl[base + CTRL.threads],
+    ctrl[base + CTRL.maxClaim],
     get<Float32Array>(arrays, CTRL.out),
-    start,
   );
+  const mutation = state.config.mutation;
+  if (ctrl[base + CTRL.fromBack] !== 1 || (mutation.mode === 'fixed_sigma' && mutation.probability < 1)) return;
+  // Variation keys every row by (seed, generation, agent) alone: the next generation's normals are known now.
+  const adaptive = mutation.mode === 'adaptive_sigma';
+  return { spec, seed: state.seed, generation: state.generation + 1, adaptive, start, end };
 }
 
-// Sleeps between jobs rather than polling: polling was measured slower on a shared two-core machine,
-// where a spinning thread takes time from the one doing the work.
+/** Set if drawing ahead ever failed: it only saves time, so this thread just stops doing it. */
+let drawAheadFailed = false;
+
+// Sleeps between jobs rather than polling: polling (or spinning a few hundred µs before sleeping) was
+// measured slower on a shared two-core machine, where a spinning thread takes time from the one doing the work.
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, base + CTRL.jobSeq, seen);
@@ -97,13 +127,25 @@ for (;;) {
   if (seq === -1) break;
   seen = seq;
   ctrl[base + CTRL.status] = 0;
+  let ahead: DrawAhead | undefined;
   try {
-    runJob();
+    ahead = runJob();
   } catch (e) {
     ctrl[base + CTRL.status] = 1;
     port.postMessage({ message: (e as Error).message });
   }
   Atomics.store(ctrl, base + CTRL.doneSeq, seq);
   Atomics.notify(ctrl, base + CTRL.doneSeq);
+  // While the caller runs `tell`, draw the next generation's normals, until its next job arrives.
+  if (ahead !== undefined && !drawAheadFailed) {
+    const a = ahead;
+    try {
+      agentKernel(a.spec)?.drawAhead(a.seed, a.generation, a.adaptive, a.start, a.end, () => {
+        return Atomics.load(ctrl, base + CTRL.jobSeq) !== seen;
+      });
+    } catch {
+      drawAheadFailed = true;
+    }
+  }
 }
 port.close();
