@@ -31,7 +31,12 @@ export interface Exp1Config {
   evalEpisodes: number;
   /** Rows of a built-in dataset (default: the source's 500k). */
   datasetSteps?: number;
-  splitSeed: number;
+  /**
+   * Fix the train/test split to this seed for every trial. By default each seed draws its own split (which
+   * rows are test and which form the training subsets), so repeats are independent replicates of the whole
+   * pipeline, as reruns of the proposal's script with another seed would be.
+   */
+  splitSeed?: number;
 }
 
 export const EXP1_DEFAULTS: Exp1Config = {
@@ -39,12 +44,13 @@ export const EXP1_DEFAULTS: Exp1Config = {
   envId: 'CartPole-v1',
   sizes: [...EXPERIMENT1_SUBSET_SIZES],
   methods: Object.keys(EXP1_METHODS),
-  seeds: [0],
+  // Three replicates: one run's last-iterate accuracy at 30k moves by about ±0.5 points with the seed, as much
+  // as the gap between 98.5% and the proposal's 99%+, so one seed cannot confirm or refute that finding.
+  seeds: [0, 1, 2],
   epochs: 150,
   generations: 100,
   testSize: EXPERIMENT1_TEST_SIZE,
   evalEpisodes: 50,
-  splitSeed: 0,
 };
 
 export interface PlannedTrial {
@@ -75,7 +81,7 @@ export function planExp1(cfg: Exp1Config): PlannedTrial[] {
             dataset: cfg.dataset,
             ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),
             trainSet: { size, rows: size },
-            split: { kind: 'exp1', seed: cfg.splitSeed, testSize: cfg.testSize },
+            split: { kind: 'exp1', seed: cfg.splitSeed ?? seed, testSize: cfg.testSize },
             method,
             model: EXP1_MLP,
             seed,
@@ -130,6 +136,13 @@ export async function runExp1(
   return { dir, summaries };
 }
 
+/** How the report describes what a seed draws. */
+export function splitWords(splitSeed: number | undefined): string {
+  return splitSeed === undefined
+    ? 'each seed draws its own train/test split, initialisation and minibatch order.'
+    : `every seed uses the split of seed ${splitSeed} (\`splitSeed\`) and draws its own initialisation and minibatch order.`;
+}
+
 /** Confidence bands are clipped to the values a metric can take (few seeds give wide t intervals). */
 function clampCi(c: Ci, lo: number, hi: number): Ci {
   return { ...c, lo: Math.max(lo, c.lo), hi: Math.min(hi, c.hi) };
@@ -145,6 +158,8 @@ interface Exp1Row {
   flops: number;
   actionMatch: Ci;
   episodeReturn: Ci;
+  /** Each seed's test action match, in seed order (the finding names the spread when there are several). */
+  actionMatchBySeed?: readonly number[];
 }
 
 /**
@@ -158,7 +173,15 @@ export function exp1Findings(rows: readonly Exp1Row[]): string[] {
   const dl = of('DL (Adam)');
   const ga = of('GA (tournament)');
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
-  const seeds = (r: Exp1Row): string => (r.actionMatch.n > 1 ? ` (mean of ${r.actionMatch.n} seeds)` : ' (one seed)');
+  const seeds = (r: Exp1Row): string => {
+    const v = r.actionMatchBySeed ?? [];
+    if (r.actionMatch.n <= 1 || v.length < 2) return ' (one seed)';
+    const below = v.filter((x) => x < 0.99).length;
+    return (
+      ` (mean of ${r.actionMatch.n} seeds, 95% CI ${pct(r.actionMatch.lo)}–${pct(r.actionMatch.hi)}; single seeds ` +
+      `${pct(Math.min(...v))}–${pct(Math.max(...v))}, ${below} of ${v.length} below 99%)`
+    );
+  };
   const dlTop = dl.at(-1);
   if (dlTop !== undefined) {
     const holds = dlTop.actionMatch.mean >= 0.99 && dlTop.episodeReturn.mean >= 475;
@@ -207,6 +230,7 @@ export async function writeExp1Outputs(
     datasetSize: g[0].trainSet.size ?? g[0].trainSet.rows,
     flops: g.reduce((a, s) => a + s.flops, 0) / g.length,
     actionMatch: clampCi(ci(g.map((s) => s.final.testActionMatch)), 0, 1),
+    actionMatchBySeed: [...g].sort((a, b) => a.seed - b.seed).map((s) => s.final.testActionMatch),
     episodeReturn: clampCi(ci(g.map((s) => s.final.meanReturn ?? NaN)), ...returnRange(cfg.envId)),
     wallSeconds: g.reduce((a, s) => a + s.wallSeconds, 0),
   }));
@@ -229,8 +253,8 @@ export async function writeExp1Outputs(
 Network ${describeSpec(EXP1_MLP)} (${paramCount(EXP1_MLP)} parameters). DL: Adam lr 1e-3, ${cfg.epochs} epochs, batch 64.
 GA: tournament selection (k=3) with elitism, population 100 of independently initialised networks, ${cfg.generations} generations, Gaussian mutation σ=0.01 on
 every parameter, fitness = action match on the whole training set. Data: \`${cfg.dataset}\` (${cfg.envId}), test set
-${cfg.testSize} rows, training subsets ${cfg.sizes.join(', ')}. Seeds: ${cfg.seeds.join(', ')}; values are means with 95%
-confidence intervals across seeds where there is more than one.
+${cfg.testSize} rows, training subsets ${cfg.sizes.join(', ')}. Seeds: ${cfg.seeds.join(', ')}; ${splitWords(cfg.splitSeed)}
+Values are means with 95% confidence intervals across seeds where there is more than one.
 
 ![Experiment 1](plots/exp1_scaling.png)
 

@@ -10,7 +10,7 @@ import { BUILTIN_DATASETS } from '../data/builtin.js';
 import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { describeWhere, runEnvironment } from './environment.js';
-import type { RunExperimentOptions } from './exp1.js';
+import { splitWords, type RunExperimentOptions } from './exp1.js';
 import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from './methods.js';
 import { TrialDirectory, writeJsonAtomic } from './results.js';
 import { runTrials } from './runner.js';
@@ -32,7 +32,8 @@ export interface Exp2Config {
   evalPoints: number;
   testFraction: number;
   datasetSteps?: number;
-  splitSeed: number;
+  /** Fix the split to this seed for every trial (default: each seed draws its own split, as in experiment 1). */
+  splitSeed?: number;
 }
 
 /**
@@ -49,7 +50,6 @@ export const EXP2_DEFAULTS: Exp2Config = {
   neGenerations: 12_000,
   evalPoints: 20,
   testFraction: 0.1,
-  splitSeed: 0,
 };
 
 function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: number; nActions: number } {
@@ -79,7 +79,7 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
             dataset,
             ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),
             trainSet: { fraction, rows: 0 },
-            split: { kind: 'exp2', seed: cfg.splitSeed, testFraction: cfg.testFraction },
+            split: { kind: 'exp2', seed: cfg.splitSeed ?? seed, testFraction: cfg.testFraction },
             method,
             model: expMlp(env.obsDim, env.nActions),
             seed,
@@ -213,7 +213,7 @@ ${verdict}
 Network ${describeSpec(specs[0]?.model ?? expMlp(4, 2))} per dataset. Batch 32 for every method; SGD lr 1e-3; NE population 50,
 σ₀ = 1e-3 (adaptive: σ ×= 1+N(0, 0.01²) per parameter each generation). Test set: held-out ${Math.round(cfg.testFraction * 100)}%.
 Budget mode: ${budget}. Macro-F1 is scored on actions sampled from each policy (10 trials), as the proposal does.
-Seeds: ${cfg.seeds.join(', ')}; values are means (± half-width of the 95% CI across seeds where there is more than one).
+Seeds: ${cfg.seeds.join(', ')}; ${splitWords(cfg.splitSeed)} Values are means (± half-width of the 95% CI across seeds where there is more than one).
 
 ${sections.join('\n')}
 ## Environment

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -25,11 +25,37 @@ describe('evoscale run exp1 --plan', () => {
       env: { ...process.env },
     });
     assert.equal(r.status, 0, r.stderr);
-    const plan = JSON.parse(r.stdout) as { trials: { method: string; trainSize: number; plannedFlops: number }[] };
-    assert.equal(plan.trials.length, 12);
+    const plan = JSON.parse(r.stdout) as {
+      trials: { method: string; trainSize: number; seed: number; splitSeed: number; plannedFlops: number }[];
+    };
+    // 6 sizes × 2 methods × the default 3 seeds, each seed an independent replicate with its own split.
+    assert.equal(plan.trials.length, 36);
+    assert.deepEqual([...new Set(plan.trials.map((t) => t.seed))], [0, 1, 2]);
+    assert.ok(plan.trials.every((t) => t.splitSeed === t.seed));
     const at = (m: string) => plan.trials.find((t) => t.method === m && t.trainSize === 30000)?.plannedFlops ?? NaN;
     assert.ok(Math.abs(at('dl_adam') / 6.39e10 - 1) < 0.03, `DL ${at('dl_adam')}`);
     assert.ok(Math.abs(at('ga_tournament') / 1.44e12 - 1) < 0.03, `GA ${at('ga_tournament')}`);
+  });
+
+  it('fixes the split for every seed when the config sets splitSeed, and names a misspelt setting', () => {
+    const cfgFile = join(root, 'fixed-split.json');
+    writeFileSync(cfgFile, JSON.stringify({ splitSeed: 7, sizes: [100], seeds: [0, 1] }));
+    const r = spawnSync(process.execPath, [cli, 'run', 'exp1', '--config', cfgFile, '--plan'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as { trials: { seed: number; splitSeed: number }[] };
+    assert.deepEqual(
+      plan.trials.map((t) => [t.seed, t.splitSeed]),
+      [
+        [0, 7],
+        [1, 7],
+        [0, 7],
+        [1, 7],
+      ],
+    );
+    writeFileSync(cfgFile, JSON.stringify({ splitseed: 7 }));
+    const bad = spawnSync(process.execPath, [cli, 'run', 'exp1', '--config', cfgFile, '--plan'], { encoding: 'utf8' });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /unknown setting 'splitseed'; known: .*splitSeed/);
   });
 
   it('rejects a bad option with a message naming it', () => {
@@ -48,6 +74,7 @@ describe('experiments end to end on tiny configurations', () => {
     const cfg = {
       ...EXP1_DEFAULTS,
       sizes: [100, 300],
+      seeds: [0, 1],
       testSize: 500,
       epochs: 3,
       generations: 3,
@@ -65,8 +92,14 @@ describe('experiments end to end on tiny configurations', () => {
     }
     const png = readFileSync(join(a.dir, 'plots/exp1_scaling.png'));
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
-    assert.match(readFileSync(join(a.dir, 'report.md'), 'utf8'), /\| DL \(Adam\) \| 300 \|/);
-    assert.equal(readdirSync(join(a.dir, 'trials')).length, 4);
+    const report = readFileSync(join(a.dir, 'report.md'), 'utf8');
+    assert.match(report, /\| DL \(Adam\) \| 300 \|/);
+    assert.match(report, /each seed draws its own train\/test split/);
+    assert.equal(readdirSync(join(a.dir, 'trials')).length, 8);
+    const splitOf = (id: string): unknown =>
+      (JSON.parse(readFileSync(join(a.dir, 'trials', id, 'config.json'), 'utf8')) as { split: { seed: number } }).split
+        .seed;
+    assert.deepEqual([splitOf('n300_dl_adam_s0'), splitOf('n300_dl_adam_s1')], [0, 1]);
   });
 
   it('exp2 writes the three figures per dataset and fraction, and --resume re-runs nothing finished', async () => {

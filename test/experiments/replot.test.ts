@@ -18,6 +18,7 @@ describe('evoscale plot <results dir>', () => {
     const cfg = {
       ...EXP1_DEFAULTS,
       sizes: [100],
+      seeds: [0, 1],
       testSize: 300,
       epochs: 2,
       generations: 2,

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { EXP1_DEFAULTS, planExp1, runExp1, type Exp1Config } from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
 import { createProgress } from '../../experiments/progress.js';
+import { mergeSettings } from '../../experiments/settings.js';
 import { onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import type { RuntimeMetrics } from '../../coordinator/metrics/registry.js';
 import { remoteTrialExecutor, type TrialExecutor } from '../../coordinator/sweep/executors.js';
@@ -105,17 +106,6 @@ function readConfigFile(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function mergeKnown<T extends object>(defaults: T, file: Record<string, unknown>, where: string): T {
-  const out = { ...defaults } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(file)) {
-    if (!(k in defaults) && k !== 'envIds' && k !== 'budgetSeconds' && k !== 'datasetSteps') {
-      throw new InvalidArgumentError(`${where}: unknown setting '${k}'; known: ${Object.keys(defaults).join(', ')}`);
-    }
-    out[k] = v;
-  }
-  return out as T;
-}
-
 const ints = (name: string, raw: string): number[] =>
   parseNumberList(name, raw).map((v) => {
     if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${name}: ${v} is not a non-negative integer`);
@@ -123,7 +113,7 @@ const ints = (name: string, raw: string): number[] =>
   });
 
 function exp1Config(f: RunFlags): Exp1Config {
-  const c = mergeKnown(EXP1_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
+  const c = mergeSettings(EXP1_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
   if (f.dataset) c.dataset = f.dataset;
   if (f.env) c.envId = f.env;
   if (f.sizes) c.sizes = ints('--sizes', f.sizes);
@@ -137,7 +127,7 @@ function exp1Config(f: RunFlags): Exp1Config {
 }
 
 function exp2Config(f: RunFlags): Exp2Config {
-  const c = mergeKnown(EXP2_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
+  const c = mergeSettings(EXP2_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
   if (f.dataset) c.datasets = f.dataset.split(',').map((s) => s.trim());
   if (f.env) c.envIds = Object.fromEntries(c.datasets.map((d) => [d, f.env as string]));
   if (f.fractions) c.fractions = parseNumberList('--fractions', f.fractions).map((v) => (v > 1 ? v / 100 : v));
@@ -174,7 +164,10 @@ export function registerRunCommand(program: Command): void {
     .option('--sizes <list>', `exp1 training-set sizes (default ${EXP1_DEFAULTS.sizes.join(',')})`)
     .option('--fractions <list>', 'exp2 training fractions of the whole dataset (default 0.9,0.3,0.1)')
     .option('--methods <list>', 'methods to run (default: all of the experiment; see --plan for names)')
-    .option('--seeds <list>', 'seeds; results are aggregated as mean ± 95% CI (default 0)')
+    .option(
+      '--seeds <list>',
+      `seeds; each draws its own split, initialisation and minibatch order; results are aggregated as mean ± 95% CI (default exp1 ${EXP1_DEFAULTS.seeds.join(',')}, exp2 ${EXP2_DEFAULTS.seeds.join(',')})`,
+    )
     .option(
       '--budget <generations>',
       `exp2 step budget: NE generations per trial; SGD steps scale with it (default ${EXP2_DEFAULTS.neGenerations} gens / ${EXP2_DEFAULTS.sgdSteps} steps)`,
@@ -234,6 +227,7 @@ export function registerRunCommand(program: Command): void {
                 method: p.spec.method.name,
                 trainSize: p.spec.trainSet.size,
                 seed: p.spec.seed,
+                splitSeed: p.spec.split.kind === 'exp1' ? p.spec.split.seed : undefined,
                 steps: p.spec.budget.steps,
                 plannedFlops: p.plannedFlops,
               })),

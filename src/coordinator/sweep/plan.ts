@@ -21,6 +21,7 @@ import { parse as parseYaml } from 'yaml';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { EXP1_DEFAULTS, planExp1, type Exp1Config } from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, type Exp2Config } from '../../experiments/exp2.js';
+import { mergeSettings } from '../../experiments/settings.js';
 import type { TrialSpec } from '../../experiments/trial.js';
 
 export type SweepExperiment = 'exp1' | 'exp2';
@@ -133,17 +134,6 @@ export function readSweepFile(path: string): SweepFile {
   return validateSweepFile(value, path);
 }
 
-function merge<T extends object>(defaults: T, settings: Record<string, unknown> | undefined, where: string): T {
-  const out = { ...defaults } as Record<string, unknown>;
-  for (const [k, val] of Object.entries(settings ?? {})) {
-    if (!(k in defaults) && !['datasetSteps', 'budgetSeconds', 'envIds'].includes(k)) {
-      throw new InvalidArgumentError(`${where}: unknown setting '${k}'; known: ${Object.keys(defaults).join(', ')}`);
-    }
-    out[k] = val;
-  }
-  return out as T;
-}
-
 const tag = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
 /** Expands a sweep into trials (exp1 trial ids get their dataset as a prefix, exp2's already carry it). */
@@ -152,7 +142,7 @@ export function planSweep(file: SweepFile, where: string, outOverride?: string):
   const { grid } = file;
   for (const experiment of grid.experiment) {
     if (experiment === 'exp1') {
-      const base = merge<Exp1Config>(EXP1_DEFAULTS, file.settings?.exp1, `${where}: settings.exp1`);
+      const base = mergeSettings<Exp1Config>(EXP1_DEFAULTS, file.settings?.exp1, `${where}: settings.exp1`);
       if (grid.fraction !== undefined && grid.experiment.length === 1) {
         throw new InvalidArgumentError(`${where}: grid.fraction applies to exp2; exp1 uses grid.size`);
       }
@@ -168,7 +158,7 @@ export function planSweep(file: SweepFile, where: string, outOverride?: string):
           trials.push({ experiment, spec: { ...p.spec, id: `${tag(dataset)}_${p.spec.id}` } });
       }
     } else {
-      const base = merge<Exp2Config>(EXP2_DEFAULTS, file.settings?.exp2, `${where}: settings.exp2`);
+      const base = mergeSettings<Exp2Config>(EXP2_DEFAULTS, file.settings?.exp2, `${where}: settings.exp2`);
       const cfg: Exp2Config = {
         ...base,
         ...(grid.dataset !== undefined ? { datasets: [...grid.dataset] } : {}),
