@@ -21,7 +21,9 @@ export function replayEpisode(ep: HumanEpisode): ReplayVerdict {
   const same = (a: Float32Array, b: readonly number[]): number => {
     for (let j = 0; j < a.length; j++) {
       f32[0] = b[j];
-      if (!Object.is(a[j], f32[0])) return j;
+      // === rather than Object.is: JSON writes −0 as 0, so the sign of a zero cannot be part of what a record
+      // proves; NaN never occurs in these envs' observations and would be refused as a mismatch.
+      if (a[j] !== f32[0]) return j;
     }
     return -1;
   };

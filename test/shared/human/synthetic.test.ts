@@ -78,6 +78,17 @@ test('replay rejects an episode whose actions were edited', () => {
   assert.equal(v.ok, false);
 });
 
+test('replay treats a recorded -0 as the 0 the env gives (JSON cannot keep the sign of a zero)', () => {
+  const e = JSON.parse(JSON.stringify(episodes.find((x) => x.envId === 'MountainCar-v0')));
+  // MountainCar starts at rest: the reset velocity is exactly 0.
+  assert.equal(e.observations[0][1], 0);
+  const record = JSON.parse(JSON.stringify(e).replace(/"observations":\[\[([^,\]]+),0\]/, '"observations":[[$1,-0]'));
+  assert.ok(Object.is(record.observations[0][1], -0), 'the record now carries -0');
+  assert.deepEqual(replayEpisode(record), { ok: true });
+  record.observations[0][1] = 1e-7;
+  assert.equal(replayEpisode(record).ok, false);
+});
+
 test('synthetic players are reproducible from their seed', () => {
   const again = synthesizeHumanEpisodes({
     participants: 2,
