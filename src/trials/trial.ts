@@ -20,7 +20,7 @@ import { evaluateShardInline } from '../worker/engine/cpu_kernel.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
 import type { Method, NeMethod, SgdMethod } from './methods.js';
-import { MinibatchSampler } from './minibatch.js';
+import { MinibatchSampler } from '../worker/sgd/minibatch.js';
 import { TrialDirectory } from './results.js';
 
 export interface Budget {
