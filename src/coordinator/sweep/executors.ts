@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { JsonObject } from '../../shared/protocol/index.js';
-import { writeFileAtomic } from '../../trials/results.js';
+import { writeFileAtomic } from '../../platform/atomic_file.js';
 import type { TrialSpec, TrialSummary } from '../../trials/trial.js';
 import type { TrialTask } from '../../trials/trial_worker.js';
 import { readFolder } from '../../cluster/worker/trial_runner.js';

@@ -4,8 +4,9 @@
  * back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
  */
 import { join } from 'node:path';
-import { TrialDirectory, writeJsonAtomic } from '../../trials/results.js';
-import type { TrialSpec, TrialSummary } from '../../trials/trial.js';
+import { writeJsonAtomic } from '../../platform/atomic_file.js';
+import { TrialDirectory } from '../../trials/results.js';
+import type { TrialFolder, TrialSpec, TrialSummary } from '../../trials/trial.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { SlotLostError } from '../slot.js';
 import type { TrialExecutor } from './executors.js';
@@ -73,8 +74,8 @@ export async function runSweep(
       s.final.testMacroF1,
     );
   for (const t of plan.trials) {
-    const dir = new TrialDirectory(dirOf(t));
-    const done = dir.summary<TrialSummary>();
+    const dir: TrialFolder = new TrialDirectory(dirOf(t));
+    const done = dir.summary();
     if (done !== undefined) {
       skipped.push(`${t.experiment}/${t.spec.id}`);
       summaries[`${t.experiment}/${t.spec.id}`] = done;
