@@ -16,7 +16,7 @@ import type { SweepTrial } from '../coordinator/sweep/run_sweep.js';
 import type { ProgressSink } from './progress.js';
 import { EvoscaleError, InvalidArgumentError } from '../shared/errors.js';
 import { TrialDirectory } from '../trials/results.js';
-import type { TrialSpec, TrialSummary } from '../trials/trial.js';
+import type { TrialFolder, TrialSpec, TrialSummary } from '../trials/trial.js';
 
 export interface RunTrialsOptions {
   /** Worker threads; 0 runs inline. Default: one per core. */
@@ -63,8 +63,8 @@ export async function runTrials(
   const results: TrialSummary[] = new Array<TrialSummary>(specs.length);
   const pending: number[] = [];
   specs.forEach((spec, i) => {
-    const dir = new TrialDirectory(join(root, spec.id));
-    const done = opts.resume ? dir.summary<TrialSummary>() : undefined;
+    const dir: TrialFolder = new TrialDirectory(join(root, spec.id));
+    const done = opts.resume ? dir.summary() : undefined;
     if (done) {
       results[i] = done;
       opts.progress.finishTrial(spec.id, 'already complete (resumed)');
