@@ -14,7 +14,7 @@ import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
 import type { ProgressSink } from './progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { runTrials } from './runner.js';
-import type { TrialExecutor } from '../coordinator/sweep/executors.js';
+import type { TrialExecutor } from '../trials/executor.js';
 import type { RuntimeMetrics } from '../metrics/registry.js';
 import type { TrialSpec, TrialSummary } from '../trials/trial.js';
 
