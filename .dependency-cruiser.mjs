@@ -5,6 +5,8 @@
 /** Layers from the bottom up; layers of one rank are siblings that do not import each other. */
 const RANKS = [
   ['shared'],
+  // Node-side building blocks every layer above may use: the atomic file writer, the thread starter.
+  ['platform'],
   ['data', 'metrics', 'plots'],
   ['worker'],
   ['trials'],

@@ -11,7 +11,8 @@ import { DEFAULT_THREAD_OVERHEAD_SECONDS, type Placement } from '../../coordinat
 import { readRunSpecFile } from '../../coordinator/run_file.js';
 import { CoordinatorServer } from '../../coordinator/transport/server.js';
 import { runSweep } from '../../coordinator/sweep/run_sweep.js';
-import { embeddedTrialExecutor, remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
+import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
+import { embeddedTrialExecutor } from '../../trials/executor.js';
 import { planSweep, readSweepFile } from '../../experiments/sweep_plan.js';
 import { parseIntOption } from '../options.js';
 

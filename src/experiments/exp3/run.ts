@@ -19,8 +19,9 @@ import {
 import { readHumanDir, writeHumanDir } from '../../data/human_store.js';
 import { runEnvironment } from '../environment.js';
 import type { RunExperimentOptions } from '../exp1.js';
-import { TrialDirectory, writeJsonAtomic } from '../../trials/results.js';
-import { runTrial, type TrialSpec, type TrialSummary } from '../../trials/trial.js';
+import { writeJsonAtomic } from '../../platform/atomic_file.js';
+import { TrialDirectory } from '../../trials/results.js';
+import { runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from '../../trials/trial.js';
 import { planPair, validateExp3Config, type Exp3Config, type Exp3TrialPlan } from './config.js';
 import { compareWithHuman, playMatchedEpisodes } from './matched.js';
 import { writeExp3Outputs } from './report.js';
@@ -112,7 +113,7 @@ export function runPair(
     rows.train = train.n;
     rows.test = test.n;
     const spec = trialSpec(cfg, plan, data, train.n);
-    const tdir = new TrialDirectory(join(dir, 'trials', plan.id));
+    const tdir: TrialFolder = new TrialDirectory(join(dir, 'trials', plan.id));
     const summary: TrialSummary = runTrial(spec, { train, test }, tdir, {
       resume: opts.resume,
       onProgress: (d, t) => opts.progress.update(plan.id, d, t),
