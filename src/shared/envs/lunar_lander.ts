@@ -6,7 +6,15 @@
 import type { Body, Contact, World } from 'planck';
 import { npRandom } from '../rng/numpy.js';
 import type { NumpyGenerator } from '../rng/numpy.js';
-import { checkKeys, describeEnv, noResetOptions, optBoolean, optNumber, optPositiveInt, optionsRecord } from './options.js';
+import {
+  checkKeys,
+  describeEnv,
+  noResetOptions,
+  optBoolean,
+  optNumber,
+  optPositiveInt,
+  optionsRecord,
+} from './options.js';
 import { Box, Discrete } from './spaces.js';
 import { EnvError } from './types.js';
 import type { Canvas2D, Env, EnvMetadata, EnvSpec, ResetOptions, ResetResult, StepResult } from './types.js';
@@ -144,16 +152,13 @@ export class LunarLander implements Env {
     if (optBoolean(where, 'continuous', opts.continuous) === true) {
       throw new EnvError(
         `${where}: continuous: true is not supported; evoscale's LunarLander port has discrete actions only ` +
-          '(Gymnasium\'s LunarLanderContinuous-v3 is not available). Omit the option or pass continuous: false.',
+          "(Gymnasium's LunarLanderContinuous-v3 is not available). Omit the option or pass continuous: false.",
         'ENV_UNSUPPORTED_OPTION',
       );
     }
     const gravity = optNumber(where, 'gravity', opts.gravity) ?? -10;
     if (!(gravity > -12 && gravity < 0)) {
-      throw new EnvError(
-        `${where}: gravity must be between -12 and 0 (exclusive), got ${gravity}.`,
-        'ENV_BAD_OPTION',
-      );
+      throw new EnvError(`${where}: gravity must be between -12 and 0 (exclusive), got ${gravity}.`, 'ENV_BAD_OPTION');
     }
     this.gravity = gravity;
     this.enableWind = optBoolean(where, 'enableWind', opts.enableWind) ?? false;

@@ -82,7 +82,12 @@ function add(id: string, factory: EnvFactory, defaults: RegisterDefaults, dims: 
 }
 
 // The built-ins, with Gymnasium's registered time limits and reward thresholds (gymnasium/envs/__init__.py).
-add('CartPole-v1', (kw) => new CartPole(kw), { maxEpisodeSteps: 500, rewardThreshold: 475 }, { obsDim: 4, nActions: 2 });
+add(
+  'CartPole-v1',
+  (kw) => new CartPole(kw),
+  { maxEpisodeSteps: 500, rewardThreshold: 475 },
+  { obsDim: 4, nActions: 2 },
+);
 add('Acrobot-v1', (kw) => new Acrobot(kw), { maxEpisodeSteps: 500, rewardThreshold: -100 }, { obsDim: 6, nActions: 3 });
 add(
   'MountainCar-v0',

@@ -13,12 +13,12 @@ const LAYERS = 256;
 
 /** Right edge of the normal ziggurat's base layer (where the tail starts), and its reciprocal. */
 export const NORMAL_R = 3.6541528853610088;
-export const NORMAL_INV_R = 0.27366123732975828;
+export const NORMAL_INV_R = 0.2736612373297583;
 /** Area of each normal layer, to the precision the layer edges need. */
-const NORMAL_V = 0.00492867323397465524494;
+const NORMAL_V = 0.004928673233974655;
 /** Right edge of the exponential ziggurat's base layer. */
-export const EXP_R = 7.69711747013104972;
-const EXP_V = 0.0039496598225815571993;
+export const EXP_R = 7.69711747013105;
+const EXP_V = 0.003949659822581557;
 
 export interface Ziggurat {
   /** Acceptance thresholds: an abscissa integer below k[i] lies inside layer i's inner rectangle. */
