@@ -23,6 +23,7 @@ import { EXP1_DEFAULTS, planExp1, type Exp1Config } from '../../experiments/exp1
 import { EXP2_DEFAULTS, planExp2, type Exp2Config } from '../../experiments/exp2.js';
 import { mergeSettings } from '../../experiments/settings.js';
 import type { TrialSpec } from '../../experiments/trial.js';
+import type { BackendName } from '../../worker/engine/backends.js';
 
 export type SweepExperiment = 'exp1' | 'exp2';
 
@@ -136,13 +137,20 @@ export function readSweepFile(path: string): SweepFile {
 
 const tag = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
-/** Expands a sweep into trials (exp1 trial ids get their dataset as a prefix, exp2's already carry it). */
-export function planSweep(file: SweepFile, where: string, outOverride?: string): SweepPlan {
+/**
+ * Expands a sweep into trials (exp1 trial ids get their dataset as a prefix, exp2's already carry it).
+ * `backend` (the sweep command's --backend) overrides the settings' backend of every experiment.
+ */
+export function planSweep(file: SweepFile, where: string, outOverride?: string, backend?: BackendName): SweepPlan {
   const trials: SweepTrial[] = [];
   const { grid } = file;
+  const over = backend !== undefined ? { backend } : {};
   for (const experiment of grid.experiment) {
     if (experiment === 'exp1') {
-      const base = mergeSettings<Exp1Config>(EXP1_DEFAULTS, file.settings?.exp1, `${where}: settings.exp1`);
+      const base = {
+        ...mergeSettings<Exp1Config>(EXP1_DEFAULTS, file.settings?.exp1, `${where}: settings.exp1`),
+        ...over,
+      };
       if (grid.fraction !== undefined && grid.experiment.length === 1) {
         throw new InvalidArgumentError(`${where}: grid.fraction applies to exp2; exp1 uses grid.size`);
       }
@@ -158,7 +166,10 @@ export function planSweep(file: SweepFile, where: string, outOverride?: string):
           trials.push({ experiment, spec: { ...p.spec, id: `${tag(dataset)}_${p.spec.id}` } });
       }
     } else {
-      const base = mergeSettings<Exp2Config>(EXP2_DEFAULTS, file.settings?.exp2, `${where}: settings.exp2`);
+      const base = {
+        ...mergeSettings<Exp2Config>(EXP2_DEFAULTS, file.settings?.exp2, `${where}: settings.exp2`),
+        ...over,
+      };
       const cfg: Exp2Config = {
         ...base,
         ...(grid.dataset !== undefined ? { datasets: [...grid.dataset] } : {}),

@@ -12,6 +12,7 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.js';
 import type { TrialSpec } from '../../experiments/trial.js';
 import type { TrialTask } from '../../experiments/trial_worker.js';
+import { parseBackend, type BackendName } from '../engine/backends.js';
 
 export interface TrialProgress {
   readonly done: number;
@@ -45,6 +46,7 @@ export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
   for (const field of ['envId', 'dataset', 'method', 'model', 'seed', 'budget', 'split', 'trainSet']) {
     if (!(field in trial)) throw new InvalidArgumentError(`trial ${trialId}: field '${field}' is missing`);
   }
+  if (trial.backend !== undefined) parseBackend(trial.backend, `trial ${trialId}: backend`);
   return trial as unknown as TrialSpec;
 }
 
@@ -84,8 +86,11 @@ function lastLoss(dir: string): number | undefined {
   return undefined;
 }
 
-/** A runner with `threads` trials at once. */
-export function createTrialRunner(threads: number): TrialRunner {
+/**
+ * A runner with `threads` trials at once. A trial runs on the backend its spec names (none: 'cpu'); one
+ * that says 'auto' runs on `autoBackend`, the worker's own --backend.
+ */
+export function createTrialRunner(threads: number, autoBackend: BackendName = 'auto'): TrialRunner {
   const pool = new Piscina({
     filename: trialFile,
     minThreads: 0,
@@ -103,7 +108,7 @@ export function createTrialRunner(threads: number): TrialRunner {
           const loss = lastLoss(dir);
           onProgress({ done: m.done, total: m.total, ...(loss !== undefined ? { loss } : {}) });
         });
-        const task: TrialTask = { spec, dir, resume: true, port: port2 };
+        const task: TrialTask = { spec, dir, resume: true, port: port2, autoBackend };
         let summary: unknown;
         try {
           summary = await pool.run(task, { transferList: [port2] });
