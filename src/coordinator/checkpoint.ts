@@ -9,7 +9,7 @@ import { Packr } from 'msgpackr';
 import type { EvolutionSnapshot } from '../shared/algorithms/types.js';
 import { EvoscaleError } from '../shared/errors.js';
 import { validateRunSpec, type NeRunSpec } from '../shared/protocol/index.js';
-import { writeFileAtomic } from '../experiments/results.js';
+import { writeFileAtomic } from '../trials/results.js';
 import { specKey } from '../worker/runtime/spec_key.js';
 
 const FORMAT = 'evoscale-ne-checkpoint';

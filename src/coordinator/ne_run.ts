@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { bestParams, shareState } from '../shared/algorithms/state.js';
 import { EvoscaleError } from '../shared/errors.js';
 import { fitnessDirection, type FitnessVector, type NeRunSpec } from '../shared/protocol/index.js';
-import { TrialDirectory } from '../experiments/results.js';
+import { TrialDirectory } from '../trials/results.js';
 import { buildRunContext, type RunContext } from '../worker/runtime/run_context.js';
 import { ActiveRun } from './active_run.js';
 import { readCheckpoint, writeCheckpoint, type FitnessHistory } from './checkpoint.js';
 import type { Cluster } from './cluster.js';
-import { FITNESS_QUANTILES, quantile, type RuntimeMetrics } from './metrics/registry.js';
+import { FITNESS_QUANTILES, quantile, type RuntimeMetrics } from '../metrics/registry.js';
 import { DEFAULT_REMOTE_OVERHEAD_SECONDS, preferLocal, type Placement } from './placement.js';
 
 export interface NeRunOptions {

@@ -11,13 +11,13 @@ import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/
 import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
-import { EXP1_METHODS, resolveMethods } from './methods.js';
+import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
 import type { ProgressSink } from './progress.js';
-import { writeJsonAtomic } from './results.js';
+import { writeJsonAtomic } from '../trials/results.js';
 import { runTrials } from './runner.js';
 import type { TrialExecutor } from '../coordinator/sweep/executors.js';
-import type { RuntimeMetrics } from '../coordinator/metrics/registry.js';
-import type { TrialSpec, TrialSummary } from './trial.js';
+import type { RuntimeMetrics } from '../metrics/registry.js';
+import type { TrialSpec, TrialSummary } from '../trials/trial.js';
 import { loadBackend, parseBackend, type BackendName } from '../worker/engine/backends.js';
 
 export interface Exp1Config {

@@ -11,10 +11,10 @@ import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
-import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from './methods.js';
-import { TrialDirectory, writeJsonAtomic } from './results.js';
+import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
+import { TrialDirectory, writeJsonAtomic } from '../trials/results.js';
 import { runTrials } from './runner.js';
-import type { MetricRecord, TrialSpec, TrialSummary } from './trial.js';
+import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
 import { loadBackend, parseBackend, type BackendName } from '../worker/engine/backends.js';
 

@@ -11,9 +11,9 @@ import { planExp1, writeExp1Outputs, type Exp1Config } from './exp1.js';
 import { planExp2, writeExp2Outputs, type Exp2Config } from './exp2.js';
 import { writeExp3Outputs } from './exp3/report.js';
 import type { Exp3Config } from './exp3/config.js';
-import type { Exp3PairResult } from './exp3/run.js';
-import { readJsonIfExists, TrialDirectory } from './results.js';
-import type { TrialSummary } from './trial.js';
+import type { Exp3PairResult } from './exp3/results.js';
+import { readJsonIfExists, TrialDirectory } from '../trials/results.js';
+import type { TrialSummary } from '../trials/trial.js';
 
 interface ExperimentIndex {
   experiment?: string;

@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { TrialExecutor } from '../coordinator/sweep/executors.js';
-import type { RuntimeMetrics } from '../coordinator/metrics/registry.js';
+import type { RuntimeMetrics } from '../metrics/registry.js';
 import { runSweep } from '../coordinator/sweep/run_sweep.js';
-import type { SweepTrial } from '../coordinator/sweep/plan.js';
+import type { SweepTrial } from '../coordinator/sweep/run_sweep.js';
 import type { ProgressSink } from './progress.js';
 import { EvoscaleError, InvalidArgumentError } from '../shared/errors.js';
-import { TrialDirectory } from './results.js';
-import type { TrialSpec, TrialSummary } from './trial.js';
+import { TrialDirectory } from '../trials/results.js';
+import type { TrialSpec, TrialSummary } from '../trials/trial.js';
 
 export interface RunTrialsOptions {
   /** Worker threads; 0 runs inline. Default: one per core. */
@@ -41,7 +41,7 @@ export class TrialsFailedError extends EvoscaleError {
   }
 }
 
-const workerFile = fileURLToPath(new URL('./trial_worker.js', import.meta.url));
+const workerFile = fileURLToPath(new URL('../trials/trial_worker.js', import.meta.url));
 
 /** The one-line result shown when a trial ends. */
 function describe(s: TrialSummary): string {
@@ -73,7 +73,7 @@ export async function runTrials(
 
   // Inline when threads are off, or when running from TypeScript sources (no compiled worker next to us).
   if (threads === 0 || !existsSync(workerFile)) {
-    const { default: run } = await import('./trial_worker.js');
+    const { default: run } = await import('../trials/trial_worker.js');
     for (const i of pending) {
       const spec = specs[i];
       const s = await run({ spec, dir: join(root, spec.id), resume: opts.resume });

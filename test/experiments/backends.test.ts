@@ -12,13 +12,13 @@ import { after, describe, it } from 'node:test';
 import { repoRoot } from '../helpers/paths.js';
 import { generateExpertDataset } from '../../src/shared/data/generate.js';
 import { expMlp } from '../../src/shared/model/mlp.js';
-import { trialData } from '../../src/experiments/data.js';
+import { trialData } from '../../src/trials/data.js';
 import { createProgress } from '../../src/experiments/progress.js';
 import { EXP1_DEFAULTS, runExp1 } from '../../src/experiments/exp1.js';
 import { EXP2_DEFAULTS, runExp2 } from '../../src/experiments/exp2.js';
-import { EXP2_METHODS } from '../../src/experiments/methods.js';
-import { TrialDirectory } from '../../src/experiments/results.js';
-import { loadTrialBackend, runTrial, type TrialSpec, type TrialSummary } from '../../src/experiments/trial.js';
+import { EXP2_METHODS } from '../../src/trials/methods.js';
+import { TrialDirectory } from '../../src/trials/results.js';
+import { loadTrialBackend, runTrial, type TrialSpec, type TrialSummary } from '../../src/trials/trial.js';
 
 const root = mkdtempSync(join(tmpdir(), 'evoscale-backends-'));
 process.env.EVOSCALE_CACHE = join(root, 'cache');

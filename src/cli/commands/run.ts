@@ -8,7 +8,7 @@ import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experim
 import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
 import { onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
-import type { RuntimeMetrics } from '../../coordinator/metrics/registry.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { remoteTrialExecutor, type TrialExecutor } from '../../coordinator/sweep/executors.js';
 import { BACKEND_NAMES, parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption, parseNumberList } from '../options.js';

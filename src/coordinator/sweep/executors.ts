@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { JsonObject } from '../../shared/protocol/index.js';
-import { writeFileAtomic } from '../../experiments/results.js';
-import type { TrialSpec, TrialSummary } from '../../experiments/trial.js';
-import type { TrialTask } from '../../experiments/trial_worker.js';
-import { readFolder } from '../../worker/net/trial_runner.js';
+import { writeFileAtomic } from '../../trials/results.js';
+import type { TrialSpec, TrialSummary } from '../../trials/trial.js';
+import type { TrialTask } from '../../trials/trial_worker.js';
+import { readFolder } from '../../cluster/worker/trial_runner.js';
 import type { CoordinatorServer } from '../transport/server.js';
 import type { RemoteWorker } from '../transport/remote_worker.js';
 
@@ -35,7 +35,7 @@ export interface TrialExecutor {
 }
 
 const trialFile = new URL(
-  `../../experiments/trial_worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  `../../trials/trial_worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 ).href;
 

@@ -4,12 +4,23 @@
  * back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
  */
 import { join } from 'node:path';
-import { TrialDirectory, writeJsonAtomic } from '../../experiments/results.js';
-import type { TrialSummary } from '../../experiments/trial.js';
-import type { RuntimeMetrics } from '../metrics/registry.js';
+import { TrialDirectory, writeJsonAtomic } from '../../trials/results.js';
+import type { TrialSpec, TrialSummary } from '../../trials/trial.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { SlotLostError } from '../slot.js';
 import type { TrialExecutor } from './executors.js';
-import type { SweepPlan, SweepTrial } from './plan.js';
+
+export type SweepExperiment = 'exp1' | 'exp2';
+
+export interface SweepTrial {
+  readonly experiment: SweepExperiment;
+  readonly spec: TrialSpec;
+}
+
+export interface SweepPlan {
+  readonly out: string;
+  readonly trials: readonly SweepTrial[];
+}
 
 export interface SweepOptions {
   readonly metrics?: RuntimeMetrics;

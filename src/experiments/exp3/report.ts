@@ -5,9 +5,9 @@ import { exp3AggregateReturns, exp3ClImpact, exp3Violins } from '../../plots/exp
 import { renderVegaLite } from '../../plots/render.js';
 import { markdownTable } from '../aggregate.js';
 import type { runEnvironment } from '../environment.js';
-import { writeJsonAtomic } from '../results.js';
+import { writeJsonAtomic } from '../../trials/results.js';
 import { envTag, type Exp3Config } from './config.js';
-import type { Exp3ModelResult, Exp3PairResult } from './run.js';
+import type { Exp3ModelResult, Exp3PairResult } from './results.js';
 
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');

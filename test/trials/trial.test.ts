@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateExpertDataset } from '../../src/shared/data/generate.js';
 import { expMlp, EXP1_MLP } from '../../src/shared/model/mlp.js';
-import { trialData } from '../../src/experiments/data.js';
-import { EXP1_METHODS, EXP2_METHODS } from '../../src/experiments/methods.js';
-import { TrialDirectory } from '../../src/experiments/results.js';
-import { runTrial, type MetricRecord, type TrialSpec } from '../../src/experiments/trial.js';
+import { trialData } from '../../src/trials/data.js';
+import { EXP1_METHODS, EXP2_METHODS } from '../../src/trials/methods.js';
+import { TrialDirectory } from '../../src/trials/results.js';
+import { runTrial, type MetricRecord, type TrialSpec } from '../../src/trials/trial.js';
 
 const root = mkdtempSync(join(tmpdir(), 'evoscale-trial-'));
 after(() => rmSync(root, { recursive: true, force: true }));

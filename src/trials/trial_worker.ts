@@ -1,6 +1,7 @@
 /** Piscina worker: runs one trial in this thread. Trials are independent, so the pool parallelises an experiment. */
 import type { MessagePort } from 'node:worker_threads';
-import { loadDatasetCached, trialData } from './data.js';
+import { loadDatasetCached } from '../data/load_cached.js';
+import { trialData } from './data.js';
 import { TrialDirectory } from './results.js';
 import type { BackendName } from '../worker/engine/backends.js';
 import { loadTrialBackend, runTrial, type TrialSpec, type TrialSummary } from './trial.js';

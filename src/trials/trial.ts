@@ -25,7 +25,7 @@ import { TfjsSgdTrainer } from '../worker/sgd/tfjs_trainer.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
 import type { Method, NeMethod, SgdMethod } from './methods.js';
-import { MinibatchSampler } from './minibatch.js';
+import { MinibatchSampler } from '../worker/sgd/minibatch.js';
 import { TrialDirectory } from './results.js';
 
 export interface Budget {

@@ -10,9 +10,9 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.js';
-import type { TrialSpec } from '../../experiments/trial.js';
-import type { TrialTask } from '../../experiments/trial_worker.js';
-import { parseBackend, type BackendName } from '../engine/backends.js';
+import type { TrialSpec } from '../../trials/trial.js';
+import type { TrialTask } from '../../trials/trial_worker.js';
+import { parseBackend, type BackendName } from '../../worker/engine/backends.js';
 
 export interface TrialProgress {
   readonly done: number;
@@ -32,7 +32,7 @@ export interface TrialRunner {
 }
 
 const trialFile = new URL(
-  `../../experiments/trial_worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  `../../trials/trial_worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 ).href;
 
