@@ -16,6 +16,9 @@ import { trialData } from '../../src/trials/data.js';
 import { createProgress } from '../../src/experiments/progress.js';
 import { EXP1_DEFAULTS, runExp1 } from '../../src/experiments/exp1.js';
 import { EXP2_DEFAULTS, runExp2 } from '../../src/experiments/exp2.js';
+import { EXP3_DEFAULTS } from '../../src/experiments/exp3/config.js';
+import { runExp3 } from '../../src/experiments/exp3/run.js';
+import { exp3ConfigFromFlags } from '../../src/cli/commands/exp3.js';
 import { EXP2_METHODS } from '../../src/trials/methods.js';
 import { TrialDirectory } from '../../src/trials/results.js';
 import { loadTrialBackend, runTrial, type TrialSpec, type TrialSummary } from '../../src/trials/trial.js';
@@ -124,6 +127,34 @@ describe('experiments on --backend tfjs (pure TensorFlow.js)', () => {
     assert.ok(tfjs.summaries.every((s) => s.backend === 'tfjs:cpu'));
     assert.match(readFileSync(join(tfjs.dir, 'report.md'), 'utf8'), /backend: tfjs:cpu;/);
     compare(cpu.summaries, tfjs.summaries, (s) => (s.method === 'sgd' ? 'sgd' : 'ne'));
+  });
+});
+
+describe('experiment 3 on --backend tfjs', () => {
+  it('takes --backend from the flags and refuses an unknown one', () => {
+    assert.equal(exp3ConfigFromFlags({ backend: 'tfjs' }).backend, 'tfjs');
+    assert.equal(exp3ConfigFromFlags({}).backend, 'cpu');
+    assert.throws(() => exp3ConfigFromFlags({ backend: 'cuda' }), /--backend: backend must be one of/);
+  });
+
+  it('trains every model on TensorFlow.js and its report names the backend that ran', async () => {
+    const { dir, pairs } = await runExp3(
+      {
+        ...EXP3_DEFAULTS,
+        envs: ['CartPole-v1'],
+        sgdSteps: 200,
+        neGenerations: 10,
+        evalPoints: 2,
+        synthetic: { participants: 1, days: 2, sessionsPerDay: 3, seed: 1 },
+        backend: 'tfjs',
+      },
+      { out: join(root, 'e3'), resume: false, progress: quiet, command: 'test' },
+    );
+    assert.deepEqual(
+      pairs[0].models.map((m) => m.backend),
+      ['tfjs:cpu', 'tfjs:cpu', 'tfjs:cpu', 'tfjs:cpu'],
+    );
+    assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /backend: tfjs:cpu;/);
   });
 });
 
