@@ -12,7 +12,7 @@
  *   size: [1000, 3000]    # exp1
  *   seed: [0, 1, 2]
  * settings:               # per experiment, any field of its configuration (budgets, dataset rows, …)
- *   exp2: { neGenerations: 2000, sgdSteps: 60000 }
+ *   exp2: { neGenerations: 2000, sgdSteps: 60000, backend: cpu }   # backend: cpu | tfjs | tfjs-node | … | auto
  * ```
  */
 import { readFileSync } from 'node:fs';
