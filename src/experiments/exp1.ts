@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../shared/errors.js';
 import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
 import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
-import { describeWhere, runEnvironment } from './environment.js';
+import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
 import type { ProgressSink } from './progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
@@ -17,6 +17,7 @@ import { runTrials } from './runner.js';
 import type { TrialExecutor } from '../trials/executor.js';
 import type { RuntimeMetrics } from '../metrics/registry.js';
 import type { TrialSpec, TrialSummary } from '../trials/trial.js';
+import { loadBackend, parseBackend, type BackendName } from '../worker/engine/backends.js';
 
 export interface Exp1Config {
   dataset: string;
@@ -36,6 +37,8 @@ export interface Exp1Config {
    * pipeline, as reruns of the proposal's script with another seed would be.
    */
   splitSeed?: number;
+  /** Where SGD steps and GA fitness run (see loadBackend); 'cpu' is the bit-reproducible default. */
+  backend: BackendName;
 }
 
 export const EXP1_DEFAULTS: Exp1Config = {
@@ -50,6 +53,7 @@ export const EXP1_DEFAULTS: Exp1Config = {
   generations: 100,
   testSize: EXPERIMENT1_TEST_SIZE,
   evalEpisodes: 50,
+  backend: 'cpu',
 };
 
 export interface PlannedTrial {
@@ -60,6 +64,7 @@ export interface PlannedTrial {
 /** The trials of experiment 1 and the FLOPs each will spend (what `--plan` prints). */
 export function planExp1(cfg: Exp1Config): PlannedTrial[] {
   const methods = resolveMethods(EXP1_METHODS, cfg.methods);
+  const backend = parseBackend(cfg.backend, 'exp1 backend');
   for (const s of cfg.sizes)
     if (!Number.isInteger(s) || s <= 0) throw new InvalidArgumentError(`--sizes: ${s} is not a positive integer`);
   const out: PlannedTrial[] = [];
@@ -88,6 +93,8 @@ export function planExp1(cfg: Exp1Config): PlannedTrial[] {
             evalPoints: 10,
             evalEpisodes: cfg.evalEpisodes,
             checkpointEvery: 1,
+            // Absent for the CPU kernels, so default trial configs (and --resume of older runs) are unchanged.
+            ...(backend !== 'cpu' ? { backend } : {}),
           },
         });
       }
@@ -113,6 +120,8 @@ export async function runExp1(
   opts: RunExperimentOptions,
 ): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const plan = planExp1(cfg);
+  // Refuse a backend that is not installed before any trial starts (cluster workers load their own).
+  if (opts.cluster === undefined) await loadBackend(cfg.backend);
   const dir = join(opts.out, 'exp1');
   writeJsonAtomic(join(dir, 'experiment.json'), {
     experiment: 'exp1',
@@ -131,7 +140,7 @@ export async function runExp1(
       ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
     },
   );
-  await writeExp1Outputs(dir, cfg, summaries, env, opts.command);
+  await writeExp1Outputs(dir, cfg, summaries, { ...env, backend: backendsThatRan(summaries) }, opts.command);
   return { dir, summaries };
 }
 

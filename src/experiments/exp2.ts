@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../shared/errors.js';
 import { BUILTIN_DATASETS } from '../data/builtin.js';
 import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
-import { describeWhere, runEnvironment } from './environment.js';
+import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
 import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
@@ -16,6 +16,7 @@ import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
 import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
+import { loadBackend, parseBackend, type BackendName } from '../worker/engine/backends.js';
 
 export interface Exp2Config {
   datasets: string[];
@@ -34,6 +35,8 @@ export interface Exp2Config {
   datasetSteps?: number;
   /** Fix the split to this seed for every trial (default: each seed draws its own split, as in experiment 1). */
   splitSeed?: number;
+  /** Where SGD steps and NE fitness run (see loadBackend); 'cpu' is the bit-reproducible default. */
+  backend: BackendName;
 }
 
 /**
@@ -50,6 +53,7 @@ export const EXP2_DEFAULTS: Exp2Config = {
   neGenerations: 12_000,
   evalPoints: 20,
   testFraction: 0.1,
+  backend: 'cpu',
 };
 
 function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: number; nActions: number } {
@@ -62,6 +66,7 @@ function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: numbe
 
 export function planExp2(cfg: Exp2Config): TrialSpec[] {
   const methods = resolveMethods(EXP2_METHODS, cfg.methods);
+  const backend = parseBackend(cfg.backend, 'exp2 backend');
   const out: TrialSpec[] = [];
   for (const dataset of cfg.datasets) {
     const env = envOf(cfg, dataset);
@@ -87,6 +92,8 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
             evalPoints: cfg.evalPoints,
             evalEpisodes: 0,
             checkpointEvery: 2,
+            // Absent for the CPU kernels, so default trial configs (and --resume of older runs) are unchanged.
+            ...(backend !== 'cpu' ? { backend } : {}),
           });
         }
       }
@@ -100,6 +107,8 @@ export async function runExp2(
   opts: RunExperimentOptions,
 ): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const specs = planExp2(cfg);
+  // Refuse a backend that is not installed before any trial starts (cluster workers load their own).
+  if (opts.cluster === undefined) await loadBackend(cfg.backend);
   const dir = join(opts.out, 'exp2');
   writeJsonAtomic(join(dir, 'experiment.json'), {
     experiment: 'exp2',
@@ -114,7 +123,7 @@ export async function runExp2(
     progress: opts.progress,
     ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
   });
-  await writeExp2Outputs(dir, cfg, specs, summaries, env, opts.command);
+  await writeExp2Outputs(dir, cfg, specs, summaries, { ...env, backend: backendsThatRan(summaries) }, opts.command);
   return { dir, summaries };
 }
 

@@ -12,7 +12,7 @@
  *   size: [1000, 3000]    # exp1
  *   seed: [0, 1, 2]
  * settings:               # per experiment, any field of its configuration (budgets, dataset rows, …)
- *   exp2: { neGenerations: 2000, sgdSteps: 60000 }
+ *   exp2: { neGenerations: 2000, sgdSteps: 60000, backend: cpu }   # backend: cpu | tfjs | tfjs-node | … | auto
  * ```
  */
 import { readFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { EXP1_DEFAULTS, planExp1, type Exp1Config } from './exp1.js';
 import { EXP2_DEFAULTS, planExp2, type Exp2Config } from './exp2.js';
 import { mergeSettings } from './settings.js';
 import type { SweepExperiment, SweepPlan, SweepTrial } from '../coordinator/sweep/run_sweep.js';
+import type { BackendName } from '../worker/engine/backends.js';
 
 export interface SweepGrid {
   readonly experiment: readonly SweepExperiment[];
@@ -124,13 +125,20 @@ export function readSweepFile(path: string): SweepFile {
 
 const tag = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
-/** Expands a sweep into trials (exp1 trial ids get their dataset as a prefix, exp2's already carry it). */
-export function planSweep(file: SweepFile, where: string, outOverride?: string): SweepPlan {
+/**
+ * Expands a sweep into trials (exp1 trial ids get their dataset as a prefix, exp2's already carry it).
+ * `backend` (the sweep command's --backend) overrides the settings' backend of every experiment.
+ */
+export function planSweep(file: SweepFile, where: string, outOverride?: string, backend?: BackendName): SweepPlan {
   const trials: SweepTrial[] = [];
   const { grid } = file;
+  const over = backend !== undefined ? { backend } : {};
   for (const experiment of grid.experiment) {
     if (experiment === 'exp1') {
-      const base = mergeSettings<Exp1Config>(EXP1_DEFAULTS, file.settings?.exp1, `${where}: settings.exp1`);
+      const base = {
+        ...mergeSettings<Exp1Config>(EXP1_DEFAULTS, file.settings?.exp1, `${where}: settings.exp1`),
+        ...over,
+      };
       if (grid.fraction !== undefined && grid.experiment.length === 1) {
         throw new InvalidArgumentError(`${where}: grid.fraction applies to exp2; exp1 uses grid.size`);
       }
@@ -146,7 +154,10 @@ export function planSweep(file: SweepFile, where: string, outOverride?: string):
           trials.push({ experiment, spec: { ...p.spec, id: `${tag(dataset)}_${p.spec.id}` } });
       }
     } else {
-      const base = mergeSettings<Exp2Config>(EXP2_DEFAULTS, file.settings?.exp2, `${where}: settings.exp2`);
+      const base = {
+        ...mergeSettings<Exp2Config>(EXP2_DEFAULTS, file.settings?.exp2, `${where}: settings.exp2`),
+        ...over,
+      };
       const cfg: Exp2Config = {
         ...base,
         ...(grid.dataset !== undefined ? { datasets: [...grid.dataset] } : {}),

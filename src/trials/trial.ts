@@ -16,7 +16,12 @@ import {
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
+import { InvalidArgumentError } from '../shared/errors.js';
+import { CPU_BACKEND, loadBackend, type BackendName, type LoadedBackend } from '../worker/engine/backends.js';
 import { evaluateShardInline } from '../worker/engine/cpu_kernel.js';
+import { TfjsEngine } from '../worker/engine/tfjs_engine.js';
+import type { ShardRequest } from '../worker/engine/types.js';
+import { TfjsSgdTrainer } from '../worker/sgd/tfjs_trainer.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
 import type { Method, NeMethod, SgdMethod } from './methods.js';
@@ -57,6 +62,11 @@ export interface TrialSpec {
   readonly evalEpisodes: number;
   /** Checkpoint after every this many evaluation points. */
   readonly checkpointEvery: number;
+  /**
+   * Where SGD steps and NE fitness run (absent: 'cpu', the bit-reproducible default). Test metrics and
+   * rollouts are always scored by the CPU kernels, so every backend is measured the same way.
+   */
+  readonly backend?: BackendName;
 }
 
 export interface TrialData {
@@ -90,6 +100,8 @@ export interface TrialSummary {
   final: TestMetrics & { meanReturn?: number; returns?: number[] };
   paramsSha256: string;
   fitnessHistory?: number[];
+  /** The backend that really trained ('cpu', 'tfjs:cpu', 'tfjs-node-gpu:tensorflow', …), not the one asked for. */
+  backend: string;
 }
 
 /** A trial's results folder, typed with what `runTrial` writes there. */
@@ -99,6 +111,8 @@ export interface TrialHooks {
   onProgress?: (done: number, total: number) => void;
   /** Resume from the trial's checkpoint if it has one (else start over). */
   resume?: boolean;
+  /** The loaded backend `spec.backend` asked for (see loadTrialBackend); absent means the CPU kernels. */
+  backend?: LoadedBackend;
 }
 
 interface Checkpoint {
@@ -134,28 +148,48 @@ interface Learner {
   samplesSeen(): number;
   flops(): number;
   checkpoint(): Pick<Checkpoint, 'sgd' | 'ne'>;
+  /** Frees what the backend holds (TensorFlow.js variables; GPU memory on tfjs-node-gpu). */
+  dispose(): void;
 }
 
-function sgdLearner(method: SgdMethod, spec: TrialSpec, data: TrialData, init: Float32Array, cp?: Checkpoint): Learner {
-  const trainer = new SgdTrainer({
+function sgdLearner(
+  method: SgdMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  backend: LoadedBackend,
+  cp?: Checkpoint,
+): Learner {
+  const options = {
     spec: spec.model,
     params: init,
     optimizer: method.optimizer,
     batchSize: method.batchSize,
     seed: spec.seed,
     train: data.train,
-  });
+  };
+  const trainer = backend.tf === undefined ? new SgdTrainer(options) : TfjsSgdTrainer.fromBackend(options, backend);
   if (cp?.sgd) trainer.restore(cp.sgd);
   return {
     step: () => ({ trainLoss: trainer.step() }),
-    params: () => trainer.params,
+    params: () => (trainer instanceof SgdTrainer ? trainer.params : trainer.getParams()),
     samplesSeen: () => trainer.samplesSeen,
     flops: () => sgdFlops(spec.model, trainer.samplesSeen),
     checkpoint: () => ({ sgd: trainer.snapshot() }),
+    dispose: () => {
+      if (trainer instanceof TfjsSgdTrainer) trainer.dispose();
+    },
   };
 }
 
-function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Float32Array, cp?: Checkpoint): Learner {
+function neLearner(
+  method: NeMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  backend: LoadedBackend,
+  cp?: Checkpoint,
+): Learner {
   const algo = getAlgorithm(method.algorithm);
   const options = {
     populationSize: method.populationSize,
@@ -177,6 +211,9 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
     ? null
     : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
   let seen = cp?.samplesSeen ?? 0;
+  const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
+  const evaluate = (req: ShardRequest): Float32Array =>
+    tfjs === undefined ? evaluateShardInline(req) : tfjs.evaluateSync(req);
   return {
     step: () => {
       const gen = state.generation;
@@ -189,7 +226,7 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
         x = sampler.x.subarray(0, n * spec.model.inputs);
         y = sampler.y.subarray(0, n);
       }
-      const fitness = evaluateShardInline({
+      const fitness = evaluate({
         spec: spec.model,
         params: population,
         start: 0,
@@ -214,7 +251,29 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
     samplesSeen: () => seen,
     flops: () => neuroevolutionFlops(spec.model, seen),
     checkpoint: () => ({ ne: snapshotState(state) }),
+    dispose: () => {},
   };
+}
+
+/** The backend a trial runs on: the loaded one when the spec asks for one, and a clear error when it was not loaded. */
+function trialBackend(spec: TrialSpec, loaded: LoadedBackend | undefined): LoadedBackend {
+  const asked = spec.backend ?? 'cpu';
+  if (loaded === undefined) {
+    if (asked === 'cpu') return CPU_BACKEND;
+    throw new InvalidArgumentError(
+      `trial ${spec.id} asks for backend '${asked}': load it with loadTrialBackend(spec) and pass it as hooks.backend`,
+    );
+  }
+  if (asked !== 'auto' && loaded.name !== asked) {
+    throw new InvalidArgumentError(`trial ${spec.id} asks for backend '${asked}' but was given '${loaded.label}'`);
+  }
+  return loaded;
+}
+
+/** Loads the backend `spec.backend` asks for ('auto' resolved by `fallback` when given, e.g. a worker's --backend). */
+export function loadTrialBackend(spec: TrialSpec, fallback: BackendName = 'auto'): Promise<LoadedBackend> {
+  const asked = spec.backend ?? 'cpu';
+  return loadBackend(asked === 'auto' ? fallback : asked);
 }
 
 /** Runs (or resumes) a trial to completion and returns its summary; writes every result file on the way. */
@@ -232,10 +291,11 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   if (cp) dir.rewriteMetrics(dir.metrics().filter((r) => r.step <= cp.step));
   else dir.begin(spec);
 
+  const backend = trialBackend(spec, hooks.backend);
   const learner =
     spec.method.kind === 'sgd'
-      ? sgdLearner(spec.method, spec, data, init, cp)
-      : neLearner(spec.method, spec, data, init, cp);
+      ? sgdLearner(spec.method, spec, data, init, backend, cp)
+      : neLearner(spec.method, spec, data, init, backend, cp);
   const bySeconds = spec.budget.seconds !== undefined;
   const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;
   const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;
@@ -309,6 +369,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     final: { ...final, ...(play ? { meanReturn: play.mean, returns: play.returns } : {}) },
     paramsSha256: sha256(params),
     ...(fitnessHistory.length > 0 ? { fitnessHistory } : {}),
+    backend: backend.label,
   };
   dir.writeCheckpoint(
     CHECKPOINT,
@@ -321,6 +382,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
       ...learner.checkpoint(),
     }),
   );
+  learner.dispose();
   dir.writeFinalParams(params);
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);

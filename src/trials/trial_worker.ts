@@ -3,7 +3,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { loadDatasetCached } from '../data/load_cached.js';
 import { trialData } from './data.js';
 import { TrialDirectory } from './results.js';
-import { runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from './trial.js';
+import type { BackendName } from '../worker/engine/backends.js';
+import { loadTrialBackend, runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from './trial.js';
 
 export interface TrialTask {
   spec: TrialSpec;
@@ -11,6 +12,8 @@ export interface TrialTask {
   resume: boolean;
   /** Receives TrialProgressMessage messages when running in a pool thread. */
   port?: MessagePort;
+  /** What a spec's 'auto' backend means here (a worker's --backend); default: the best installed. */
+  autoBackend?: BackendName;
 }
 
 /** Progress of a running trial, in units of its own work. */
@@ -26,9 +29,11 @@ export async function runTrialTask(
 ): Promise<TrialSummary> {
   const ds = await loadDatasetCached(task.spec.dataset, task.spec.datasetSteps);
   const dir: TrialFolder = new TrialDirectory(task.dir);
+  const backend = await loadTrialBackend(task.spec, task.autoBackend);
   let last = 0;
   return runTrial(task.spec, trialData(task.spec, ds), dir, {
     resume: task.resume,
+    backend,
     onProgress: onProgress
       ? (done, total) => {
           const now = Date.now();

@@ -9,6 +9,7 @@ import { EXP3_DEFAULTS, validateExp3Config, type Exp3Config } from '../../experi
 import { countExp3Trials, loadExp3Episodes, runExp3 } from '../../experiments/exp3/run.js';
 import { createProgress } from '../../experiments/progress.js';
 import { join } from 'node:path';
+import { parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption } from '../options.js';
 
 /** The flags `run exp3` understands (others of the run command are rejected with a hint). */
@@ -25,6 +26,7 @@ export interface Exp3Flags {
   policy?: string;
   synthParticipants?: string;
   synthDays?: string;
+  backend?: string;
   out?: string;
   resume?: boolean;
   plan?: boolean;
@@ -59,6 +61,7 @@ export function exp3ConfigFromFlags(f: Exp3Flags): Exp3Config {
   if (f.synthParticipants)
     c.synthetic.participants = parseIntOption('--synth-participants', f.synthParticipants, 1, 100);
   if (f.synthDays) c.synthetic.days = parseIntOption('--synth-days', f.synthDays, 1, 365);
+  if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   validateExp3Config(c);
   return c;
 }

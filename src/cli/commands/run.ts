@@ -11,6 +11,7 @@ import { onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import type { TrialExecutor } from '../../trials/executor.js';
+import { BACKEND_NAMES, parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption, parseNumberList } from '../options.js';
 import { startServerFromFlags } from './coordinator.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
@@ -29,6 +30,7 @@ interface RunFlags {
   epochs?: string;
   generations?: string;
   datasetSteps?: string;
+  backend?: string;
   out: string;
   resume?: boolean;
   plan?: boolean;
@@ -124,6 +126,7 @@ function exp1Config(f: RunFlags): Exp1Config {
   if (f.generations) c.generations = parseIntOption('--generations', f.generations, 1);
   if (f.budget) throw new InvalidArgumentError('exp1 has fixed budgets: use --epochs and --generations');
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
+  if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   return c;
 }
 
@@ -147,6 +150,7 @@ function exp2Config(f: RunFlags): Exp2Config {
     c.budgetSeconds = s;
   }
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
+  if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   return c;
 }
 
@@ -181,6 +185,11 @@ export function registerRunCommand(program: Command): void {
     .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
     .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
     .option('--dataset-steps <n>', 'rows of a built-in dataset (default: 500000 cartpole / 384000 lunarlander)')
+    .option(
+      '--backend <name>',
+      `where SGD steps and NE fitness run: ${BACKEND_NAMES.join(' | ')} (default cpu, bit-reproducible; ` +
+        'auto = tfjs-node-gpu > tfjs-node > cpu, whichever is installed; reports name the backend that ran)',
+    )
     .option('--out <dir>', 'results folder', 'results')
     .option('--resume', 'continue an interrupted run: finished trials are kept, others resume from their checkpoint')
     .option('--plan', 'print the trials (and exp1 planned FLOPs) as JSON without training')

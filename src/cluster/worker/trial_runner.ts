@@ -12,6 +12,7 @@ import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.
 import type { TrialSpec } from '../../trials/trial.js';
 import { isTempFile } from '../../platform/atomic_file.js';
 import { embeddedTrialExecutor } from '../../trials/executor.js';
+import { parseBackend, type BackendName } from '../../worker/engine/backends.js';
 
 export interface TrialProgress {
   readonly done: number;
@@ -40,6 +41,7 @@ export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
   for (const field of ['envId', 'dataset', 'method', 'model', 'seed', 'budget', 'split', 'trainSet']) {
     if (!(field in trial)) throw new InvalidArgumentError(`trial ${trialId}: field '${field}' is missing`);
   }
+  if (trial.backend !== undefined) parseBackend(trial.backend, `trial ${trialId}: backend`);
   return trial as unknown as TrialSpec;
 }
 
@@ -79,9 +81,12 @@ function lastLoss(dir: string): number | undefined {
   return undefined;
 }
 
-/** A runner with `threads` trials at once. */
-export function createTrialRunner(threads: number): TrialRunner {
-  const executor = embeddedTrialExecutor(Math.max(1, threads));
+/**
+ * A runner with `threads` trials at once. A trial runs on the backend its spec names (none: 'cpu'); one
+ * that says 'auto' runs on `autoBackend`, the worker's own --backend.
+ */
+export function createTrialRunner(threads: number, autoBackend: BackendName = 'auto'): TrialRunner {
+  const executor = embeddedTrialExecutor(Math.max(1, threads), autoBackend);
   return {
     async run(msg, onProgress) {
       const spec = checkTrialSpec(msg.trial, msg.trialId);

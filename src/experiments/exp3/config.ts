@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
 import { EXP2_METHODS, resolveMethods, type Method } from '../../trials/methods.js';
 import type { PlayPolicy } from './matched.js';
+import { parseBackend, type BackendName } from '../../worker/engine/backends.js';
 
 export interface Exp3Config {
   /** 'synthetic' (simulated participants, generated on the fly) or a folder of <participant>.jsonl files. */
@@ -27,6 +28,8 @@ export interface Exp3Config {
   policy: PlayPolicy;
   /** The simulated participants used when `data` is 'synthetic'. */
   synthetic: { participants: number; days: number; sessionsPerDay: number; seed: number };
+  /** Where SGD steps and NE fitness run (see loadBackend); 'cpu' is the bit-reproducible default. */
+  backend: BackendName;
 }
 
 /**
@@ -45,6 +48,7 @@ export const EXP3_DEFAULTS: Exp3Config = {
   gapMinutes: 30,
   policy: 'sample',
   synthetic: { participants: 2, days: 5, sessionsPerDay: 3, seed: 0 },
+  backend: 'cpu',
 };
 
 /** One trial of experiment 3: a base method with or without CL inputs, for one participant × env. */
@@ -79,6 +83,7 @@ export function validateExp3Config(cfg: Exp3Config): void {
   if (cfg.policy !== 'sample' && cfg.policy !== 'greedy')
     throw new InvalidArgumentError(`exp3 policy must be 'sample' or 'greedy', got '${String(cfg.policy)}'`);
   for (const e of cfg.envs ?? []) datasetEnvSpec(e);
+  parseBackend(cfg.backend, 'exp3 backend');
 }
 
 /** The trials for one participant × env: every base method without and with CL inputs. */
