@@ -5,8 +5,8 @@
  * space descriptions older evoscale code reads.
  */
 import { npRandomSeeded, type NumpyGenerator } from '../rng/numpy.js';
-import { EnvError } from './types.js';
-import type { BoxSpace, DiscreteSpace } from './types.js';
+import { EnvError } from './env_error.js';
+import type { BoxSpace, DiscreteSpace } from './space_shapes.js';
 
 /** What `seed()` returns: the seed given, or the OS entropy drawn when none was (as Gymnasium returns it). */
 export type SpaceSeed = number | bigint;

@@ -2,20 +2,11 @@
  * The environment contract, shaped after Gymnasium's API (see docs/ARCHITECTURE.md).
  * Everything here is pure and browser-safe: no Node-only APIs.
  */
-import { EvoscaleError } from '../errors.js';
 import type { Box, Discrete } from './spaces.js';
 
-export interface BoxSpace {
-  readonly kind: 'box';
-  readonly shape: readonly number[];
-  readonly low: Float32Array;
-  readonly high: Float32Array;
-}
-
-export interface DiscreteSpace {
-  readonly kind: 'discrete';
-  readonly n: number;
-}
+// The space shapes and the env error live below this module (spaces.ts imports them), so no import runs in a circle.
+export type { BoxSpace, DiscreteSpace } from './space_shapes.js';
+export { EnvError } from './env_error.js';
 
 export interface ResetOptions {
   /** Non-negative integer; reseeds the env's NumPy-compatible generator exactly as Gymnasium's `reset(seed=…)`. */
@@ -111,11 +102,4 @@ export interface Env {
   close(): void;
   /** Readable description, e.g. `<CartPole<CartPole-v1, maxEpisodeSteps=500>>`. */
   toString(): string;
-}
-
-/** Thrown for misuse of an environment: unknown id, action out of range, stepping a finished episode, bad seed. */
-export class EnvError extends EvoscaleError {
-  constructor(message: string, code = 'ENV_ERROR') {
-    super(message, code);
-  }
 }
