@@ -5,6 +5,8 @@
 /** Layers from the bottom up; layers of one rank are siblings that do not import each other. */
 const RANKS = [
   ['shared'],
+  // Node-side utilities every layer above may use (atomic files, threads); planned by issue #12's plumbing part.
+  ['platform'],
   ['data', 'metrics', 'plots'],
   ['worker'],
   ['trials'],
