@@ -5,7 +5,7 @@
 /** Layers from the bottom up; layers of one rank are siblings that do not import each other. */
 const RANKS = [
   ['shared'],
-  // Node-side utilities every layer above may use (atomic files, threads); planned by issue #12's plumbing part.
+  // Node-side building blocks every layer above may use: the atomic file writer, the thread starter.
   ['platform'],
   ['data', 'metrics', 'plots'],
   ['worker'],

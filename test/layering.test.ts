@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, extname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoRoot } from './helpers/paths.js';
 
@@ -139,13 +139,18 @@ function sources(dir: string): string[] {
 describe('files located at run time', () => {
   // Thread entry files are found by URL, which the compiler does not check: after a file moves, a stale URL would
   // quietly fall back to running inline (src/experiments/runner.ts) or fail only when a pool starts.
-  it('every module a thread is started from, located by `new URL(…, import.meta.url)`, exists', () => {
-    const literal = /new URL\(\s*(?:'([^']*)'|`([^`]*)`)\s*,\s*import\.meta\.url/g;
+  it('every module a thread is started from, located by `new URL(…, import.meta.url)` or `workerModule`, exists', () => {
+    const patterns = [
+      /new URL\(\s*(?:'([^']*)'|`([^`]*)`)\s*,\s*import\.meta\.url/g,
+      /workerModule\(\s*import\.meta\.url\s*,\s*(?:'([^']*)'|`([^`]*)`)/g,
+    ];
     const located: string[] = [];
     for (const file of sources(join(repoRoot, 'src'))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(literal)) {
-        // `${…}` in these templates picks the .ts or .js extension: check the source file.
-        const target = (m[1] ?? m[2]).replace(/\$\{[^}]*\}/g, '.ts').replace(/\.js$/, '.ts');
+      const text = readFileSync(file, 'utf8');
+      for (const m of patterns.flatMap((p) => [...text.matchAll(p)])) {
+        // `${…}` in these templates picks the .ts or .js extension, and workerModule adds it: check the source file.
+        const named = (m[1] ?? m[2]).replace(/\$\{[^}]*\}/g, '.ts').replace(/\.js$/, '.ts');
+        const target = extname(named) === '' ? `${named}.ts` : named;
         if (target.endsWith('package.json')) continue; // looked up from src/ and dist/src/ alike, one miss expected
         const path = join(dirname(file), target);
         located.push(relative(repoRoot, path));
