@@ -5,18 +5,55 @@ import { CartPoleVectorEnv, SyncVectorEnv, makeVec } from '../../../../src/share
 import { CounterRng } from '../../../../src/shared/rng/index.js';
 
 describe('makeVec', () => {
-  it('gives the CartPole struct-of-arrays kernel for CartPole-v1 and synchronous copies otherwise', () => {
-    assert.ok(makeVec('CartPole-v1', 4) instanceof CartPoleVectorEnv);
-    assert.ok(makeVec('CartPole-v1', 4, { vectorization: 'sync' }) instanceof SyncVectorEnv);
-    assert.ok(makeVec('Acrobot-v1', 2) instanceof SyncVectorEnv);
-    assert.throws(() => makeVec('NoSuchEnv-v0', 2));
+  it("defaults like gymnasium.make_vec: 'vector' where the id has a vector entry point (CartPole-v1), else 'sync'", () => {
+    const cartPole = makeVec('CartPole-v1', 4);
+    assert.ok(cartPole instanceof CartPoleVectorEnv);
+    assert.equal(cartPole.vectorizationMode, 'vector');
+    assert.equal(cartPole.seeding, 'shared');
+    const acrobot = makeVec('Acrobot-v1', 2);
+    assert.ok(acrobot instanceof SyncVectorEnv);
+    assert.equal(acrobot.vectorizationMode, 'sync');
+    assert.equal(acrobot.autoresetMode, 'next-step');
+    assert.throws(() => makeVec('NoSuchEnv-v0', 2), /unknown environment id/);
+  });
+
+  it("runs CartPole's 'sync' mode on the fast kernel with one generator per sub-env", () => {
+    const env = makeVec('CartPole-v1', 4, { vectorizationMode: 'sync' });
+    assert.ok(env instanceof CartPoleVectorEnv);
+    assert.equal(env.seeding, 'per-env');
+    assert.equal(env.vectorizationMode, 'sync');
+  });
+
+  it('refuses what Gymnasium refuses, saying what to use instead', () => {
+    assert.throws(
+      () => makeVec('Acrobot-v1', 2, { vectorizationMode: 'vector' }),
+      /no vectorized implementation.*'sync'/,
+    );
+    for (const autoresetMode of ['same-step', 'disabled'] as const) {
+      assert.throws(() => makeVec('CartPole-v1', 2, { autoresetMode }), /only autoresets 'next-step'.*'sync'/);
+    }
+    assert.throws(() => makeVec('CartPole-v1', 2, { vectorizationMode: 'async' as 'sync' }), /vectorizationMode/);
+    assert.throws(() => makeVec('Acrobot-v1', 2, { autoresetMode: 'sometimes' as 'disabled' }), /autoresetMode/);
+    const shared = makeVec('CartPole-v1', 2);
+    assert.throws(() => shared.reset({ seed: [1, 2] }), /one seed.*'sync'/);
+  });
+
+  it('names the batch spaces as batch_space does: Box [n, ...shape] and MultiDiscrete', () => {
+    const env = makeVec('Acrobot-v1', 3);
+    assert.deepEqual(env.observationSpace.shape, [3, 6]);
+    assert.deepEqual(env.observationSpace.low.subarray(6, 12), env.singleObservationSpace.low);
+    assert.deepEqual(env.observationSpace.high.subarray(12, 18), env.singleObservationSpace.high);
+    assert.equal(env.actionSpace.kind, 'multi-discrete');
+    assert.deepEqual(Array.from(env.actionSpace.nvec), [3, 3, 3]);
+    assert.deepEqual(env.actionSpace.shape, [3]);
+    assert.equal(env.singleActionSpace.n, 3);
   });
 
   for (const engine of ['auto', 'wasm', 'js'] as const) {
-    it(`steps CartPole exactly like N single CartPole-v1 envs, autoresets included (${engine} kernel)`, () => {
+    it(`steps CartPole with per-env seeding exactly like SyncVectorEnv over CartPole-v1 (${engine} kernel)`, () => {
       const n = 17; // odd: the SIMD kernel's pairs and its single leftover
-      const fast = new CartPoleVectorEnv(n, { engine });
-      const slow = makeVec('CartPole-v1', n, { vectorization: 'sync' });
+      const fast = new CartPoleVectorEnv(n, { engine, seeding: 'per-env' });
+      const slow = new SyncVectorEnv(() => make('CartPole-v1'), n);
       fast.reset({ seed: 900 });
       slow.reset({ seed: 900 });
       assert.deepEqual(fast.obs, slow.obs);
@@ -29,9 +66,9 @@ describe('makeVec', () => {
         slow.step(actions);
         assert.deepEqual(fast.obs, slow.obs, `step ${t}`);
         assert.deepEqual(fast.rewards, slow.rewards, `step ${t}`);
-        assert.deepEqual(fast.terminated, slow.terminated, `step ${t}`);
-        assert.deepEqual(fast.truncated, slow.truncated, `step ${t}`);
-        for (let i = 0; i < n; i++) episodesEnded += fast.terminated[i] | fast.truncated[i];
+        assert.deepEqual(fast.terminations, slow.terminations, `step ${t}`);
+        assert.deepEqual(fast.truncations, slow.truncations, `step ${t}`);
+        for (let i = 0; i < n; i++) episodesEnded += fast.terminations[i] | fast.truncations[i];
       }
       assert.ok(episodesEnded > 100, `only ${episodesEnded} episodes ended`);
     });
