@@ -13,7 +13,7 @@ import { NumpyGenerator, PCG64, npRandom } from '../../rng/numpy.js';
 import { EnvError } from '../types.js';
 import type { BoxSpace, DiscreteSpace } from '../types.js';
 import { RESET_HIGH, RESET_LOW, THETA_THRESHOLD, X_THRESHOLD, jsKernel, layout, views, writeReset } from './cartpole_kernel.js'; // prettier-ignore
-import { wasmKernel } from './cartpole_wasm.js';
+import { wasmKernel, type NextDoubles } from './cartpole_wasm.js';
 import type { CartPoleArrays, CartPoleKernel } from './cartpole_kernel.js';
 import { autoresetOf, badAction, checkActionsLength, checkNumEnvs, notReset, resetBoundsOf, resetMaskOf, subEnvSeeds } from './checks.js'; // prettier-ignore
 import { batchBox, batchDiscrete } from './spaces.js';
@@ -62,6 +62,9 @@ export class CartPoleVectorEnv implements VectorEnv {
   readonly episodeSteps: Int32Array;
   private readonly a: CartPoleArrays;
   private readonly kernel: CartPoleKernel;
+  /** WebAssembly engines: draws from the generator kept in the first `pcg` slot (shared seeding's). */
+  private readonly nextDoubles: NextDoubles | undefined;
+  private readonly drawBuf: Float64Array;
   /** `a.done` four sub-envs at a time, to find the few that restart without reading every byte. */
   private readonly doneWords: Uint32Array;
   /**
@@ -108,12 +111,15 @@ export class CartPoleVectorEnv implements VectorEnv {
     this.actionSpace = batchDiscrete(this.singleActionSpace, numEnvs);
     this.rngs = new Array<NumpyGenerator | undefined>(numEnvs).fill(undefined);
     this.restartIdx = new Int32Array(numEnvs);
+    this.drawBuf = new Float64Array(4 * numEnvs);
     const wasm = engine === 'js' ? undefined : wasmKernel(numEnvs, engine === 'auto');
     if (wasm !== undefined) {
       this.a = wasm.arrays;
       this.kernel = wasm.kernel;
+      this.nextDoubles = wasm.nextDoubles;
       this.engine = wasm.simd ? 'wasm-simd' : 'wasm';
     } else {
+      this.nextDoubles = undefined;
       this.a = views(new ArrayBuffer(layout(numEnvs).bytes), numEnvs);
       this.kernel = jsKernel(this.a, (i) => this.restart(i, this.rngs[i] as NumpyGenerator, RESET_LOW, RESET_HIGH));
       this.engine = 'js';
@@ -152,15 +158,31 @@ export class CartPoleVectorEnv implements VectorEnv {
     const seeds = subEnvSeeds(ID, seed, 1);
     [this.low, this.high] = resetBoundsOf(ID, options?.options, RESET_LOW, RESET_HIGH);
     if (seeds !== undefined) this.sharedRng = npRandom(seeds[0]);
-    else this.sharedRng ??= npRandom();
+    else this.sharedRng = this.sharedRng === undefined ? npRandom() : this.currentShared();
+    if (this.nextDoubles !== undefined) this.storeRng(0, this.sharedRng);
     for (let i = 0; i < this.numEnvs; i++) this.restartIdx[i] = i;
     this.restartShared(this.numEnvs);
   }
 
+  /** The shared generator where its draws stand (with WebAssembly, its live state is in the first `pcg` slot). */
+  private currentShared(): NumpyGenerator {
+    const rng = this.sharedRng as NumpyGenerator;
+    return this.nextDoubles === undefined ? rng : this.loadRngAt(0, rng);
+  }
+
   /** Restarts sub-envs `restartIdx[0..k)` from the shared generator: one `uniform(low, high, size=(4, k))`. */
   private restartShared(k: number): void {
-    const rng = this.sharedRng as NumpyGenerator;
-    const draws = rng.uniformArray(this.low, this.high, 4 * k);
+    const draws = this.drawBuf;
+    const { low, high } = this;
+    if (this.nextDoubles === undefined) {
+      const rng = this.sharedRng as NumpyGenerator;
+      for (let j = 0; j < 4 * k; j++) draws[j] = rng.uniform(low, high);
+    } else {
+      // NumPy's uniform, low + (high - low) * next_double, on next_double from the kernel's copy of the generator.
+      this.nextDoubles(4 * k, draws);
+      const scale = high - low;
+      for (let j = 0; j < 4 * k; j++) draws[j] = low + scale * draws[j];
+    }
     for (let j = 0; j < k; j++) {
       writeReset(this.a, this.restartIdx[j], draws[j], draws[k + j], draws[2 * k + j], draws[3 * k + j]);
     }
@@ -186,7 +208,8 @@ export class CartPoleVectorEnv implements VectorEnv {
 
   /** Sub-env i's generator where its draws stand (the WebAssembly kernel may have advanced it). */
   private currentRng(i: number): NumpyGenerator {
-    return this.engine !== 'js' ? this.loadRng(i) : (this.rngs[i] as NumpyGenerator);
+    const rng = this.rngs[i] as NumpyGenerator;
+    return this.engine !== 'js' ? this.loadRngAt(i, rng) : rng;
   }
 
   /** Restarts sub-env i from `rng`, which becomes its generator (also in the WebAssembly kernel's memory). */
@@ -215,11 +238,11 @@ export class CartPoleVectorEnv implements VectorEnv {
     p[4 * i + 3] = inc & MASK64;
   }
 
-  /** Sub-env i's generator as the WebAssembly kernel has advanced it. */
-  private loadRng(i: number): NumpyGenerator {
+  /** The generator in `pcg` slot i as the WebAssembly kernel has advanced it from `from`. */
+  private loadRngAt(i: number, from: NumpyGenerator): NumpyGenerator {
     const p = this.a.pcg;
     // Uniform draws never touch PCG64's buffered 32-bit half, so it carries over from the JS-side generator.
-    const before = (this.rngs[i] as NumpyGenerator).bitGenerator.state;
+    const before = from.bitGenerator.state;
     const state = (p[4 * i] << 64n) | p[4 * i + 1];
     const inc = (p[4 * i + 2] << 64n) | p[4 * i + 3];
     return new NumpyGenerator(PCG64.fromState({ ...before, state, inc }));
@@ -233,7 +256,7 @@ export class CartPoleVectorEnv implements VectorEnv {
     if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) {
       throw new EnvError(`${ID}: sub-env index must be an integer in [0, ${this.numEnvs}), got ${String(i)}`);
     }
-    if (this.seeding === 'shared') return this.sharedRng;
+    if (this.seeding === 'shared') return this.sharedRng === undefined ? undefined : this.currentShared();
     if (this.rngs[i] === undefined) return undefined;
     return this.currentRng(i);
   }
