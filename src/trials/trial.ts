@@ -321,7 +321,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
       ...learner.checkpoint(),
     }),
   );
-  dir.writeFinalParams(params);
+  dir.writeFinalParams(params, { spec: spec.model, envId: spec.envId });
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);
   return summary;
