@@ -32,11 +32,10 @@ except ImportError:
         header, data = json.loads(raw[8 : 8 + n]), raw[8 + n :]
         return {k: torch.from_numpy(np.frombuffer(data[v["data_offsets"][0] : v["data_offsets"][1]], dtype="<f4").reshape(v["shape"]).copy())
                 for k, v in header.items() if k != "__metadata__"}
-# --- the README's lines ---
+# --- the README's lines, in the model's folder ---
 card = json.load(open(f"{folder}/model.json"))
 act, sizes = getattr(torch.nn, card["torchActivation"]), card["layers"]
-layers = [m for a, b in zip(sizes, sizes[1:]) for m in (torch.nn.Linear(a, b), act())][:-1]
-net = torch.nn.Sequential(*layers)
+net = torch.nn.Sequential(*[m for a, b in zip(sizes, sizes[1:]) for m in (torch.nn.Linear(a, b), act())][:-1])
 net.load_state_dict(load_file(f"{folder}/model.safetensors"))
 # ---
 with torch.no_grad():
