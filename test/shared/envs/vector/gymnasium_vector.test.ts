@@ -12,6 +12,7 @@ interface ResetEvent {
   type: 'reset';
   seed?: number;
   reset_mask?: boolean[];
+  options?: { low: number; high: number };
   obs: number[];
 }
 interface StepEvent {
@@ -37,9 +38,14 @@ const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'gymn
   cases: Case[];
 };
 
-const name = (c: Case): string =>
-  `${c.env_id} ${c.vectorization_mode} ${c.autoreset_mode}, ${c.num_envs} sub-envs` +
-  (c.max_episode_steps === undefined ? '' : `, ${c.max_episode_steps}-step limit`);
+const name = (c: Case): string => {
+  const bounds = c.events.find((e): e is ResetEvent => e.type === 'reset' && e.options !== undefined)?.options;
+  return (
+    `${c.env_id} ${c.vectorization_mode} ${c.autoreset_mode}, ${c.num_envs} sub-envs` +
+    (c.max_episode_steps === undefined ? '' : `, ${c.max_episode_steps}-step limit`) +
+    (bounds === undefined ? '' : `, reset bounds [${bounds.low}, ${bounds.high}]`)
+  );
+};
 
 /** Replays a case's resets and actions and checks every result equals Gymnasium's, bit for bit. */
 function replay(env: VectorEnv, c: Case): void {
@@ -50,6 +56,7 @@ function replay(env: VectorEnv, c: Case): void {
       const options: VectorResetOptions = {};
       if (e.seed !== undefined) options.seed = e.seed;
       if (e.reset_mask !== undefined) options.options = { resetMask: e.reset_mask };
+      if (e.options !== undefined) options.options = { ...e.options };
       const r = env.reset(options);
       assert.deepEqual(Array.from(r.obs), e.obs, where);
       return;
