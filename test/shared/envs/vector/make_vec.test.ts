@@ -38,6 +38,31 @@ describe('makeVec', () => {
     assert.throws(() => shared.reset({ seed: [1, 2] }), /one seed.*'sync'/);
   });
 
+  it('validates reset options: resetMask (sync only, one entry per sub-env, at least one) and low <= high', () => {
+    for (const env of [makeVec('CartPole-v1', 3, { vectorizationMode: 'sync' }), makeVec('Acrobot-v1', 3)]) {
+      assert.throws(() => env.reset({ options: { resetMask: [true, false, true] } }), /call reset\(\) before step/);
+      env.reset({ seed: 1 });
+      assert.throws(() => env.reset({ options: { resetMask: [true, false] } }), /one entry per sub-env \(3\)/);
+      assert.throws(() => env.reset({ options: { resetMask: [false, false, false] } }), /at least one/);
+      const before = Float32Array.from(env.obs);
+      const d = env.obsDim;
+      env.reset({ seed: 50, options: { resetMask: [false, true, false] } });
+      assert.deepEqual(env.obs.subarray(0, d), before.subarray(0, d), 'unmasked sub-envs keep their state');
+      assert.notDeepEqual(env.obs.subarray(d, 2 * d), before.subarray(d, 2 * d));
+    }
+    const shared = makeVec('CartPole-v1', 3);
+    assert.throws(() => shared.reset({ options: { resetMask: [true, true, true] } }), /resetMask needs vectorizationMode 'sync'/); // prettier-ignore
+    assert.throws(() => shared.reset({ options: { low: 0.1, high: -0.1 } }), /low <= high/);
+  });
+
+  it('cannot be stepped after close() until reset again', () => {
+    for (const env of [makeVec('CartPole-v1', 2), makeVec('Acrobot-v1', 2)]) {
+      env.reset({ seed: 0 });
+      env.close();
+      assert.throws(() => env.step([0, 0]), /call reset\(\) before step/);
+    }
+  });
+
   it('names the batch spaces as batch_space does: Box [n, ...shape] and MultiDiscrete', () => {
     const env = makeVec('Acrobot-v1', 3);
     assert.deepEqual(env.observationSpace.shape, [3, 6]);
