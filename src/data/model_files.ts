@@ -7,6 +7,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { make } from '../shared/envs/registry.js';
+import { EnvError } from '../shared/envs/types.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import type { Activation, MlpSpec } from '../shared/model/mlp.js';
 import { mlpFromSafetensors, mlpToSafetensors, modelCard, type ModelCard, type ModelEnvInfo } from '../shared/model/torch.js'; // prettier-ignore
@@ -44,9 +45,24 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
   renameSync(tmp, path);
 }
 
-/** Writes `dir/model.safetensors` and `dir/model.json` for `params` (the flat layout of `spec`). */
-export function writeTorchModel(dir: string, spec: MlpSpec, params: Float32Array, envId?: string): ModelCard {
-  const env = envId === undefined ? undefined : modelEnvInfo(envId, spec.inputs);
+/**
+ * Writes `dir/model.safetensors` and `dir/model.json` for `params` (the flat layout of `spec`). An `envId` that
+ * `make` refuses throws, unless `ifEnvUnknown` is 'omit' (then the card has no env): a finished trial should not
+ * fail over its metadata.
+ */
+export function writeTorchModel(
+  dir: string,
+  spec: MlpSpec,
+  params: Float32Array,
+  envId?: string,
+  options: { ifEnvUnknown?: 'throw' | 'omit' } = {},
+): ModelCard {
+  let env: ModelEnvInfo | undefined;
+  try {
+    env = envId === undefined ? undefined : modelEnvInfo(envId, spec.inputs);
+  } catch (err) {
+    if (!(err instanceof EnvError) || options.ifEnvUnknown !== 'omit') throw err;
+  }
   const bytes = mlpToSafetensors(spec, params, env);
   const card = modelCard(spec, env);
   mkdirSync(dir, { recursive: true });

@@ -100,7 +100,7 @@ export class TrialDirectory<Metric extends object = Record<string, unknown>, Sum
       join(this.dir, 'final_params.f32'),
       new Uint8Array(params.buffer.slice(params.byteOffset, params.byteOffset + params.byteLength)),
     );
-    if (model !== undefined) writeTorchModel(this.dir, model.spec, params, model.envId);
+    if (model !== undefined) writeTorchModel(this.dir, model.spec, params, model.envId, { ifEnvUnknown: 'omit' });
   }
 
   readFinalParams(): Float32Array | undefined {

@@ -89,6 +89,8 @@ describe('model.safetensors + model.json', () => {
     assert.deepEqual(readTorchModel(join(root, 'b')).params, params);
     assert.equal(JSON.parse(readFileSync(join(root, 'b', 'model.json'), 'utf8')).env.id, 'Acrobot-v1');
     assert.throws(() => readTorchModel(join(root, 'nowhere')), /does not exist/);
+    assert.throws(() => writeTorchModel(join(root, 'c'), spec, params, 'Acrobat-v1'), /unknown environment id/);
+    assert.equal(writeTorchModel(join(root, 'c'), spec, params, 'Acrobat-v1', { ifEnvUnknown: 'omit' }).env, undefined);
   });
 
   for (const spec of [EXP1_MLP, expMlp(4, 2)] as MlpSpec[]) {
