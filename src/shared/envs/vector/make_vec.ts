@@ -13,7 +13,7 @@ export interface MakeVecOptions extends VectorEnvOptions {
    * generator per sub-env, giving `SyncVectorEnv`'s trajectories.
    */
   vectorizationMode?: VectorizationMode;
-  /** Time limit per episode (Gymnasium's `max_episode_steps`); CartPole-v1 only for now, else the id's own. */
+  /** Time limit per episode (Gymnasium's `max_episode_steps`; default: the id's own). */
   maxEpisodeSteps?: number;
 }
 
@@ -30,8 +30,9 @@ export function makeVec(id: string, numEnvs: number, options?: MakeVecOptions): 
       'INVALID_ARGUMENT',
     );
   }
-  // make() validates the id (unknown ids throw its error) before N copies are built.
-  const first = make(id);
+  const envOptions = options?.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: options.maxEpisodeSteps };
+  // make() validates the id and options (a bad one throws its error) before N copies are built.
+  const first = make(id, envOptions);
   if (mode === 'vector' && !hasVector) {
     throw new EnvError(
       `makeVec: ${id} has no vectorized implementation (Gymnasium's vector entry point; only ${VECTOR_ENTRY_POINTS.join(', ')} has one); use vectorizationMode 'sync'`,
@@ -47,12 +48,6 @@ export function makeVec(id: string, numEnvs: number, options?: MakeVecOptions): 
       ...(options?.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: options.maxEpisodeSteps }),
     });
   }
-  if (options?.maxEpisodeSteps !== undefined && options.maxEpisodeSteps !== first.maxEpisodeSteps) {
-    throw new EnvError(
-      `makeVec: maxEpisodeSteps is only supported for CartPole-v1 here; ${id} keeps its limit of ${first.maxEpisodeSteps} (wrap the sub-envs in a TimeLimit and build a SyncVectorEnv instead)`,
-      'INVALID_ARGUMENT',
-    );
-  }
   let made = 0;
-  return new SyncVectorEnv(() => (made++ === 0 ? first : make(id)), numEnvs, autoreset);
+  return new SyncVectorEnv(() => (made++ === 0 ? first : make(id, envOptions)), numEnvs, autoreset);
 }

@@ -122,9 +122,11 @@ describe(`vector envs against Gymnasium ${fixture.gymnasium}'s make_vec`, () => 
       for (const engine of ['wasm', 'js'] as const) {
         it(`the ${engine} CartPole kernel reproduces ${name(c)}`, () => replay(build(c, engine), c));
       }
-    } else {
+    }
+    if (c.vectorization_mode === 'sync') {
+      const limit = c.max_episode_steps === undefined ? {} : { maxEpisodeSteps: c.max_episode_steps };
       it(`SyncVectorEnv over make('${c.env_id}') reproduces ${name(c)}`, () =>
-        replay(new SyncVectorEnv(() => make(c.env_id), c.num_envs, { autoresetMode: c.autoreset_mode }), c));
+        replay(new SyncVectorEnv(() => make(c.env_id, limit), c.num_envs, { autoresetMode: c.autoreset_mode }), c));
     }
   }
 });
