@@ -21,7 +21,8 @@ export interface LoadDatasetOptions {
   /** Built-in datasets only: generation seed (default 0) and rows (default 500k / 384k). */
   seed?: number;
   steps?: number;
-  /** hf: references only. */
+  /** hf: references only: the Hugging Face hub cache (default: Python's, see `hfHubCache`), fetch, token, URL. */
+  hubCache?: string;
   fetch?: HfDownloadOptions['fetch'];
   accessToken?: string;
   hubUrl?: string;
@@ -80,7 +81,7 @@ export async function loadDataset(ref: string, opts: LoadDatasetOptions = {}): P
   }
   if (ref.startsWith('hf:')) {
     const got = await ensureHfDataset(ref, {
-      cacheDir: opts.cacheDir,
+      hubCache: opts.hubCache,
       fetch: opts.fetch,
       accessToken: opts.accessToken,
       hubUrl: opts.hubUrl,

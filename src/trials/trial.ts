@@ -383,7 +383,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     }),
   );
   learner.dispose();
-  dir.writeFinalParams(params);
+  dir.writeFinalParams(params, { spec: spec.model, envId: spec.envId });
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);
   return summary;
