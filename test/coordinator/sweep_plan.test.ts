@@ -56,7 +56,7 @@ describe('sweep files', () => {
     assert.throws(
       () =>
         planSweep(validateSweepFile({ grid: { experiment: ['exp2'] }, settings: { exp2: { sgdStep: 1 } } }, 's'), 's'),
-      /unknown setting 'sgdStep'/,
+      /settings\.exp2\.sgdStep: unknown key; known keys: .*sgdSteps/,
     );
   });
 
