@@ -102,7 +102,13 @@ export function describeSchema(schema: TSchema, plural = false): string {
     case 'Object':
       return many('object', 'objects');
     case 'Union': {
-      const parts = (s.anyOf as TSchema[]).map((m) => describeSchema(m, plural));
+      const members = s.anyOf as TSchema[];
+      const tagKey = tags(members[0])[0]?.[0];
+      if (tagKey !== undefined && members.every((m) => tags(m).some(([k]) => k === tagKey))) {
+        const values = members.map((m) => JSON.stringify(tags(m).find(([k]) => k === tagKey)?.[1])).join(' or ');
+        return `${many('object', 'objects')} with ${tagKey} ${values}`;
+      }
+      const parts = [...new Set(members.map((m) => describeSchema(m, plural)))];
       return parts.length <= 2 ? parts.join(' or ') : `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
     }
     default:
