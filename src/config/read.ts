@@ -105,7 +105,7 @@ export function checkConfigDocument<T extends TSchema>(doc: ConfigDocument, sche
   try {
     return checkSchema(schema, doc.value);
   } catch (e) {
-    if (e instanceof ConfigError) throw e.at(doc.locate(e.path));
+    if (e instanceof ConfigError) throw e.at(doc.locate);
     throw e;
   }
 }

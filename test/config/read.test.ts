@@ -39,13 +39,15 @@ describe('the config file reader', () => {
     assert.equal(readConfigFile(p, Exp1SettingsSchema).epochs, 3);
   });
 
-  it('refuses a value of the wrong type naming the file, line, key, value and what was expected', () => {
+  it('refuses every value of the wrong type, each with its line, key, value and what was expected', () => {
     const p = file('bad.json', '{\n  "seeds": "0,1",\n  "epochs": "lots"\n}\n');
     assert.throws(
       () => readConfigFile(p, Exp1SettingsSchema),
       (e: unknown) =>
         e instanceof ConfigError &&
-        e.message === `${p}:2:3: seeds: expected a non-empty array of non-negative integers, got "0,1"`,
+        e.message ===
+          `${p}:2:3: seeds: expected a non-empty array of non-negative integers, got "0,1"\n` +
+            `${p}:3:3: epochs: expected a positive integer, got "lots"`,
     );
   });
 

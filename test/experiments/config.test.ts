@@ -25,12 +25,13 @@ function plan(
 }
 
 describe('experiment 1 --config', () => {
-  it('refuses seeds given as a string and names the file, line, key, value and what was expected', () => {
+  it('refuses seeds and epochs given as strings, naming the file, line, key, value and what was expected', () => {
     const r = plan('exp1', 'e1.json', '{"seeds":"0,1","epochs":"lots"}');
     assert.notEqual(r.status, 0);
     assert.equal(
       r.stderr,
-      'evoscale: <file>:1:2: seeds: expected a non-empty array of non-negative integers, got "0,1"\n',
+      'evoscale: <file>:1:2: seeds: expected a non-empty array of non-negative integers, got "0,1"\n' +
+        '<file>:1:16: epochs: expected a positive integer, got "lots"\n',
     );
   });
 

@@ -10,22 +10,40 @@ import { EvoscaleError } from '../errors.js';
 /** Where a problem is: object keys and array indices from the root of the checked value. */
 export type ValuePath = readonly (string | number)[];
 
-/** A config file, run spec, sweep file or trial spec holds a value its schema does not allow. */
+/** One refused value: where it is and what is wrong (e.g. `expected a positive integer, got "lots"`). */
+export interface Problem {
+  readonly path: ValuePath;
+  readonly problem: string;
+}
+
+/** The most problems one error lists (the first few are enough to fix a file in one go). */
+const MAX_PROBLEMS = 8;
+
+/**
+ * A config file, run spec, sweep file or trial spec holds values its schema does not allow. The message has one
+ * line per problem: `<where>: <key>: <problem>`.
+ */
 export class ConfigError extends EvoscaleError {
+  /** The first problem's path and text. */
+  readonly path: ValuePath;
+  readonly problem: string;
+
   constructor(
-    /** Where the value came from (a file, `--config x.yaml`, `trial <id>`); '' when unknown. */
-    readonly where: string,
-    readonly path: ValuePath,
-    /** What is wrong, e.g. `expected a positive integer, got "lots"`. */
-    readonly problem: string,
+    /** Where the value came from (a file, `trial <id>`), or where each problem sits (`file:line:col`). */
+    readonly where: string | ((path: ValuePath) => string),
+    readonly problems: readonly Problem[],
   ) {
-    const key = formatPath(path);
-    super(`${where}${where && key ? ': ' : ''}${key}${key || where ? ': ' : ''}${problem}`, 'INVALID_CONFIG');
+    const place = typeof where === 'string' ? () => where : where;
+    const line = (p: Problem): string =>
+      [place(p.path), formatPath(p.path), p.problem].filter((part) => part !== '').join(': ');
+    super(problems.map(line).join('\n'), 'INVALID_CONFIG');
+    this.path = problems[0].path;
+    this.problem = problems[0].problem;
   }
 
-  /** The same problem reported at another place (e.g. with the file's line and column). */
-  at(where: string): ConfigError {
-    return new ConfigError(where, this.path, this.problem);
+  /** The same problems reported at other places (e.g. each at its key's line and column in the file). */
+  at(where: string | ((path: ValuePath) => string)): ConfigError {
+    return new ConfigError(where, this.problems);
   }
 }
 
@@ -224,9 +242,19 @@ function firstProblem(schema: TSchema, value: unknown, base: ValuePath): [ValueP
   return first === undefined ? undefined : explain(first, base);
 }
 
-/** The value typed by its schema, or a ConfigError naming the first bad key, its value and what was expected. */
+/** Whether `path` lies inside `outer` (a problem inside an already reported value adds nothing). */
+const within = (path: ValuePath, outer: ValuePath): boolean => outer.every((p, i) => path[i] === p);
+
+/** The value typed by its schema, or a ConfigError naming each bad key, its value and what was expected. */
 export function checkSchema<T extends TSchema>(schema: T, value: unknown, where = ''): Static<T> {
   if (Value.Check(schema, value)) return value;
-  const problem = firstProblem(schema, value, []) ?? [[], `expected ${describeSchema(schema)}`];
-  throw new ConfigError(where, problem[0], problem[1]);
+  const problems: Problem[] = [];
+  for (const error of Value.Errors(schema, value)) {
+    const [path, problem] = explain(error, []);
+    if (problems.some((p) => within(path, p.path) || within(p.path, path))) continue;
+    problems.push({ path, problem });
+    if (problems.length === MAX_PROBLEMS) break;
+  }
+  if (problems.length === 0) problems.push({ path: [], problem: `expected ${describeSchema(schema)}` });
+  throw new ConfigError(where, problems);
 }
