@@ -17,29 +17,11 @@ import { runTrials } from './runner.js';
 import type { TrialExecutor } from '../trials/executor.js';
 import type { RuntimeMetrics } from '../metrics/registry.js';
 import type { TrialSpec, TrialSummary } from '../trials/trial.js';
-import { loadBackend, parseBackend, type BackendName } from '../worker/engine/backends.js';
+import { loadBackend, parseBackend } from '../worker/engine/backends.js';
+import type { Exp1Config } from '../shared/config/experiments.js';
 
-export interface Exp1Config {
-  dataset: string;
-  envId: string;
-  sizes: number[];
-  methods: string[];
-  seeds: number[];
-  epochs: number;
-  generations: number;
-  testSize: number;
-  evalEpisodes: number;
-  /** Rows of a built-in dataset (default: the source's 500k). */
-  datasetSteps?: number;
-  /**
-   * Fix the train/test split to this seed for every trial. By default each seed draws its own split (which
-   * rows are test and which form the training subsets), so repeats are independent replicates of the whole
-   * pipeline, as reruns of the proposal's script with another seed would be.
-   */
-  splitSeed?: number;
-  /** Where SGD steps and GA fitness run (see loadBackend); 'cpu' is the bit-reproducible default. */
-  backend: BackendName;
-}
+/** Experiment 1's configuration; its schema (src/shared/config/experiments.ts) documents each field. */
+export type { Exp1Config };
 
 export const EXP1_DEFAULTS: Exp1Config = {
   dataset: 'cartpole',

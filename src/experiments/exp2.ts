@@ -16,28 +16,11 @@ import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
 import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
-import { loadBackend, parseBackend, type BackendName } from '../worker/engine/backends.js';
+import { loadBackend, parseBackend } from '../worker/engine/backends.js';
+import type { Exp2Config } from '../shared/config/experiments.js';
 
-export interface Exp2Config {
-  datasets: string[];
-  /** Env id of each dataset that is not built in (inferred for built-ins). */
-  envIds?: Record<string, string>;
-  fractions: number[];
-  methods: string[];
-  seeds: number[];
-  /** Steps per SGD trial and generations per NE trial (default mode: reproducible). */
-  sgdSteps: number;
-  neGenerations: number;
-  /** Equal wall-clock seconds per trial instead (not bit-reproducible). */
-  budgetSeconds?: number;
-  evalPoints: number;
-  testFraction: number;
-  datasetSteps?: number;
-  /** Fix the split to this seed for every trial (default: each seed draws its own split, as in experiment 1). */
-  splitSeed?: number;
-  /** Where SGD steps and NE fitness run (see loadBackend); 'cpu' is the bit-reproducible default. */
-  backend: BackendName;
-}
+/** Experiment 2's configuration; its schema (src/shared/config/experiments.ts) documents each field. */
+export type { Exp2Config };
 
 /**
  * Default budgets, measured on a 2-core machine (README: "Experiment 2 budgets"): 800 000 SGD steps of batch 32

@@ -1,6 +1,7 @@
 /** Piscina worker: runs one trial in this thread. Trials are independent, so the pool parallelises an experiment. */
 import type { MessagePort } from 'node:worker_threads';
 import { loadDatasetCached } from '../data/load_cached.js';
+import { validateTrialSpec } from '../shared/protocol/trial_spec.js';
 import { trialData } from './data.js';
 import { TrialDirectory } from './results.js';
 import type { BackendName } from '../worker/engine/backends.js';
@@ -27,6 +28,8 @@ export async function runTrialTask(
   task: TrialTask,
   onProgress?: (p: TrialProgressMessage) => void,
 ): Promise<TrialSummary> {
+  // The spec crossed a thread boundary (or came from a remote coordinator via trial_runner): check, never cast.
+  validateTrialSpec(task.spec, `trial ${String((task.spec as { id?: unknown } | undefined)?.id)}`);
   const ds = await loadDatasetCached(task.spec.dataset, task.spec.datasetSteps);
   const dir: TrialFolder = new TrialDirectory(task.dir);
   const backend = await loadTrialBackend(task.spec, task.autoBackend);

@@ -11,9 +11,13 @@ import { createProgress } from '../../experiments/progress.js';
 import { join } from 'node:path';
 import { parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption } from '../options.js';
+import { readConfigFile } from '../../config/read.js';
+import { Exp3SettingsSchema } from '../../shared/config/experiments.js';
+import { mergeSettings } from '../../experiments/settings.js';
 
 /** The flags `run exp3` understands (others of the run command are rejected with a hint). */
 export interface Exp3Flags {
+  config?: string;
   data?: string;
   participants?: string;
   envs?: string;
@@ -38,9 +42,11 @@ const list = (raw: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-/** Experiment 3's configuration from command-line flags over the defaults. */
+/** Experiment 3's configuration: command-line flags over the `--config` file over the defaults. */
 export function exp3ConfigFromFlags(f: Exp3Flags): Exp3Config {
-  const c: Exp3Config = { ...EXP3_DEFAULTS, synthetic: { ...EXP3_DEFAULTS.synthetic } };
+  const file = f.config !== undefined ? readConfigFile(f.config, Exp3SettingsSchema) : {};
+  const c: Exp3Config = mergeSettings(EXP3_DEFAULTS, { ...file, synthetic: undefined });
+  c.synthetic = mergeSettings(EXP3_DEFAULTS.synthetic, file.synthetic);
   if (f.data) c.data = f.data;
   if (f.participants) c.participants = list(f.participants);
   if (f.envs ?? f.env) c.envs = list((f.envs ?? f.env) as string);

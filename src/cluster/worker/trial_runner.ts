@@ -12,7 +12,8 @@ import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.
 import type { TrialSpec } from '../../trials/trial.js';
 import { isTempFile } from '../../platform/atomic_file.js';
 import { embeddedTrialExecutor } from '../../trials/executor.js';
-import { parseBackend, type BackendName } from '../../worker/engine/backends.js';
+import type { BackendName } from '../../worker/engine/backends.js';
+import { validateTrialSpec } from '../../shared/protocol/trial_spec.js';
 
 export interface TrialProgress {
   readonly done: number;
@@ -31,18 +32,17 @@ export interface TrialRunner {
   close(): Promise<void>;
 }
 
-/** Checks the fields of a trial spec the worker relies on before handing it to the trial runner. */
+/**
+ * Checks a trial spec that arrived off the wire against the trial spec schema (every field, unknown fields
+ * refused) before handing it to the trial runner; a malformed spec is refused, never cast.
+ */
 export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
-  const id = trial.id;
-  if (id !== trialId) throw new InvalidArgumentError(`trial spec id ${String(id)} does not match trial ${trialId}`);
-  if (trial.experiment !== 'exp1' && trial.experiment !== 'exp2') {
-    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1 or exp2`);
+  const spec: TrialSpec = validateTrialSpec(trial, `trial ${trialId}`);
+  if (spec.id !== trialId) throw new InvalidArgumentError(`trial spec id ${spec.id} does not match trial ${trialId}`);
+  if (spec.experiment !== 'exp1' && spec.experiment !== 'exp2') {
+    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1 or exp2, got ${spec.experiment}`);
   }
-  for (const field of ['envId', 'dataset', 'method', 'model', 'seed', 'budget', 'split', 'trainSet']) {
-    if (!(field in trial)) throw new InvalidArgumentError(`trial ${trialId}: field '${field}' is missing`);
-  }
-  if (trial.backend !== undefined) parseBackend(trial.backend, `trial ${trialId}: backend`);
-  return trial as unknown as TrialSpec;
+  return spec;
 }
 
 /** All files under `dir` (not temp files of interrupted writes), by relative path. */

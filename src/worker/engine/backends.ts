@@ -5,7 +5,9 @@
  */
 import { EvoscaleError, InvalidArgumentError } from '../../shared/errors.js';
 
-export const BACKEND_NAMES = ['auto', 'cpu', 'tfjs', 'tfjs-node', 'tfjs-node-gpu'] as const;
+import { BACKEND_NAMES } from '../../shared/config/values.js';
+
+export { BACKEND_NAMES };
 
 /** What a user may ask for (`--backend`, the `backend` setting, a trial spec). */
 export type BackendName = (typeof BACKEND_NAMES)[number];
