@@ -18,3 +18,4 @@ export {
   type CollectServer,
   type CollectServerOptions,
 } from './collect/server.js';
+export * from './media/index.js';
