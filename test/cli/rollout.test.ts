@@ -83,6 +83,23 @@ describe('evoscale rollout --record and --params', () => {
     files.forEach((f, k) => assert.equal(gifFrames(f).frames, summary.lengths[k] + 1));
   });
 
+  it('plays the final_params.f32 of a real `evoscale run exp1` trial with its greedy policy', () => {
+    const out = join(dir, 'results');
+    const run = evoscale(
+      ...['run', 'exp1', '--sizes', '100', '--methods', 'dl_adam', '--seeds', '0', '--epochs', '2'],
+      ...['--dataset-steps', '20000', '--out', out],
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const trial = join(out, 'exp1', 'trials', 'n100_dl_adam_s0');
+    const r = evoscale('rollout', '--params', join(trial, 'final_params.f32'), '-n', '2', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const config = JSON.parse(readFileSync(join(trial, 'config.json'), 'utf8')) as { model: typeof EXP1_MLP };
+    const bytes = readFileSync(join(trial, 'final_params.f32'));
+    const finalParams = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const expected = playEpisodes(make('CartPole-v1'), greedyPolicy(config.model, finalParams), 2, 0);
+    assert.deepEqual((JSON.parse(r.stdout) as RolloutSummary).returns, expected.returns);
+  });
+
   it('refuses a missing params file, naming the path', () => {
     const r = evoscale('rollout', '--params', join(dir, 'nope', 'final_params.f32'));
     assert.notEqual(r.status, 0);
