@@ -24,8 +24,8 @@ export class ClipAction<E extends CoreEnv<unknown, Float32Array>> extends Wrappe
         'ENV_BAD_WRAPPER_ARG',
       );
     }
-    this.low = inner.low;
-    this.high = inner.high;
+    this.low = Float32Array.from(inner.low);
+    this.high = Float32Array.from(inner.high);
     const n = sizeOf(inner.shape);
     // As Gymnasium: the wrapper accepts any real action, so its own space is unbounded.
     this.space = boxSpace(new Float32Array(n).fill(-Infinity), new Float32Array(n).fill(Infinity), inner.shape);

@@ -48,6 +48,20 @@ describe("ClipAction clips continuous actions into the Box as Gymnasium's", () =
     assert.deepEqual(env.actionSpace.shape, [3]);
   });
 
+  it('reads any Box-shaped action space (e.g. a space class with Float64Array or plain-array bounds)', () => {
+    const inner = echo();
+    const classy = Object.assign(Object.create(inner) as EchoBox, {
+      actionSpace: {
+        shape: [3],
+        low: Float64Array.from(inner.actionSpace.low),
+        high: Array.from(inner.actionSpace.high),
+      },
+    });
+    const env = new ClipAction(classy);
+    env.reset();
+    assert.deepEqual(env.step([5, -5, 5]).obs, Float32Array.of(1, -2, 3));
+  });
+
   it('refuses an env with discrete actions, and an action of the wrong length', () => {
     assert.throws(() => new ClipAction(make('CartPole-v1') as never), /action space must be a Box/);
     const env = new ClipAction(echo());
