@@ -18,7 +18,7 @@ import { runNe, type GenerationRecord, type NeRunResult } from '../src/coordinat
 import { CoordinatorServer } from '../src/coordinator/transport/server.js';
 import { expMlp } from '../src/shared/model/mlp.js';
 import type { NeRunSpec } from '../src/shared/protocol/index.js';
-import { WorkerClient } from '../src/worker/net/client.js';
+import { WorkerClient } from '../src/cluster/worker/client.js';
 
 const here = fileURLToPath(import.meta.url);
 

@@ -3,7 +3,8 @@
  * with the portable Math the browser uses, and long LunarLander replays do not hold up the server's other requests.
  * A worker that dies or takes too long is replaced, and the episode it held gets an error (the browser retries).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread, workerModule } from '../platform/threads.js';
 import type { HumanEpisode } from '../shared/human/episode.js';
 import { CollectError } from './errors.js';
 import type { Verdict } from './submission.js';
@@ -56,14 +57,7 @@ export class Replayer {
       const w = this.worker;
       return this.ready.then(() => w);
     }
-    const w = import.meta.url.endsWith('.ts')
-      ? // Run from src/ under tsx (tests): a worker does not inherit the tsx loader, so it registers it itself.
-        new Worker(
-          `import('tsx/esm/api').then((m) => { m.register(); ` +
-            `return import(${JSON.stringify(new URL('./replay_worker.ts', import.meta.url).href)}); })`,
-          { eval: true },
-        )
-      : new Worker(new URL('./replay_worker.js', import.meta.url));
+    const w = startThread(workerModule(import.meta.url, './replay_worker'));
     this.worker = w;
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (msg: { ready?: boolean; seq?: number; verdict?: Verdict }): void => {

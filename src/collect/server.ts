@@ -15,7 +15,7 @@ import { APP_FILES, checkAppDir, defaultAppDir } from './app_files.js';
 import { EpisodeIndex, episodeDigest, type ParticipantSummary } from './episode_index.js';
 import { CollectError } from './errors.js';
 import { lockDataDir } from './lock.js';
-import { appendEpisodes, participantFile, readEpisodeFile, repairTornTail } from './store.js';
+import { appendEpisodes, participantFile, readEpisodeFile, repairTornTail } from '../data/human_store.js';
 import { Replayer } from './replayer.js';
 import { parseSubmission } from './submission.js';
 

@@ -1,6 +1,6 @@
 /**
  * Run checkpoints: the population state, the fitness histories so far and the spec, as one msgpack file
- * written atomically (temp file + fsync + rename), so a crash leaves the previous checkpoint or the new
+ * written atomically (temp file + fsync + rename + folder fsync), so a crash leaves the previous checkpoint or the new
  * one, never half of one.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { Packr } from 'msgpackr';
 import type { EvolutionSnapshot } from '../shared/algorithms/types.js';
 import { EvoscaleError } from '../shared/errors.js';
 import { validateRunSpec, type NeRunSpec } from '../shared/protocol/index.js';
-import { writeFileAtomic } from '../experiments/results.js';
+import { writeFileAtomic } from '../platform/atomic_file.js';
 import { specKey } from '../worker/runtime/spec_key.js';
 
 const FORMAT = 'evoscale-ne-checkpoint';

@@ -9,7 +9,7 @@
  */
 import type { FitnessVector } from '../shared/protocol/index.js';
 import type { ActiveRun } from './active_run.js';
-import type { RuntimeMetrics } from './metrics/registry.js';
+import type { RuntimeMetrics } from '../metrics/registry.js';
 import { guidedShardSize, throughputWeights, type Range } from './shard_plan.js';
 import { SlotLostError, type EvaluatorSlot } from './slot.js';
 

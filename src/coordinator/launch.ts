@@ -3,8 +3,8 @@
  * graceful shutdown on signals. Shared by `evoscale coordinator`, `worker` and `sweep`.
  */
 import { InvalidArgumentError } from '../shared/errors.js';
-import { createRuntimeMetrics, type RuntimeMetrics } from './metrics/registry.js';
-import { serveMetrics, type MetricsServer } from './metrics/server.js';
+import { createRuntimeMetrics, type RuntimeMetrics } from '../metrics/registry.js';
+import { serveMetrics, type MetricsServer } from '../metrics/server.js';
 
 /** A timestamped line on stderr (stdout is kept for results). */
 export function stderrLog(line: string): void {

@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { bestParams, shareState } from '../shared/algorithms/state.js';
 import { EvoscaleError } from '../shared/errors.js';
 import { fitnessDirection, type FitnessVector, type NeRunSpec } from '../shared/protocol/index.js';
-import { TrialDirectory } from '../experiments/results.js';
+import { TrialDirectory } from '../trials/results.js';
 import { buildRunContext, type RunContext } from '../worker/runtime/run_context.js';
 import { ActiveRun } from './active_run.js';
 import { readCheckpoint, writeCheckpoint, type FitnessHistory } from './checkpoint.js';
 import type { Cluster } from './cluster.js';
-import { FITNESS_QUANTILES, quantile, type RuntimeMetrics } from './metrics/registry.js';
+import { FITNESS_QUANTILES, quantile, type RuntimeMetrics } from '../metrics/registry.js';
 import { DEFAULT_REMOTE_OVERHEAD_SECONDS, preferLocal, type Placement } from './placement.js';
 
 export interface NeRunOptions {
@@ -116,7 +116,8 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
   if (placement === 'cluster' && cluster === undefined)
     throw new RunFailedError('placement "cluster" needs workers (a cluster)');
   const ctx = options.context ?? (await buildRunContext(spec));
-  const dir = options.outDir !== undefined ? new TrialDirectory(options.outDir) : undefined;
+  const dir =
+    options.outDir !== undefined ? new TrialDirectory<GenerationRecord, unknown, NeRunSpec>(options.outDir) : undefined;
   const checkpointEvery = options.checkpointEvery ?? 10;
   const minimize = fitnessDirection(spec) === 'minimize';
   const metrics = options.metrics;
@@ -133,8 +134,8 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
     history = checkpoint.history;
     evaluations = checkpoint.evaluations;
     priorWall = checkpoint.wallSeconds;
-    const kept = dir?.metrics<{ generation: number }>().filter((r) => r.generation < state.generation) ?? [];
-    dir?.rewriteMetrics(kept as unknown as Record<string, unknown>[]);
+    const kept = dir?.metrics().filter((r) => r.generation < state.generation) ?? [];
+    dir?.rewriteMetrics(kept);
     log(`run ${runLabel}: resumed from checkpoint at generation ${state.generation}`);
   } else if (dir !== undefined) {
     dir.begin(spec);
@@ -242,7 +243,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
         overheadSeconds: Math.max(0, seconds - evaluationSeconds),
         ...(bytes !== undefined ? { bytes } : {}),
       };
-      dir?.appendMetric(record as unknown as Record<string, unknown>);
+      dir?.appendMetric(record);
       if (metrics !== undefined) {
         metrics.generations.inc({ run: runLabel });
         metrics.progress.set({ run: runLabel }, run.generation / spec.generations);

@@ -1,8 +1,6 @@
 /** Small file-system helpers shared by the dataset readers and writers. */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { threadId } from 'node:worker_threads';
-import { dirname } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { AtomicWriteError, writeStreamAtomic } from '../platform/atomic_file.js';
 import { DatasetError } from '../shared/data/errors.js';
 
 /** Size of a file, or a DatasetError telling the user the path does not exist. */
@@ -20,19 +18,15 @@ export async function fileSize(path: string, hint = ''): Promise<number> {
 }
 
 /**
- * Runs `write(tmpPath)` and then renames the temporary file onto `path`, so that a crash or error never leaves
- * a half-written dataset under the final name.
+ * Runs `write(tmpPath)` and then moves the temporary file onto `path` (platform's atomic writer: fsync, rename,
+ * fsync the folder), so that a crash or error never leaves a half-written dataset under the final name.
  */
 export async function writeAtomically(path: string, write: (tmpPath: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  // Unique per writer: worker threads of one process share its pid, and two may cache the same file at once.
-  const tmp = `${path}.partial-${process.pid}-${threadId}-${randomUUID()}`;
   try {
-    await write(tmp);
-    await rename(tmp, path);
+    await writeStreamAtomic(path, write);
   } catch (err) {
-    await rm(tmp, { force: true });
     if (err instanceof DatasetError) throw err;
-    throw new DatasetError(`cannot write ${path}: ${(err as Error).message}`, 'DATASET_IO');
+    const reason = err instanceof AtomicWriteError ? err.message : `cannot write ${path}: ${(err as Error).message}`;
+    throw new DatasetError(reason, 'DATASET_IO');
   }
 }

@@ -1,6 +1,6 @@
 /** Aggregation of trial results across seeds: mean and 95% confidence interval per group. */
 import { meanCi95 } from '../shared/stats/index.js';
-import type { MetricRecord, TrialSummary } from './trial.js';
+import type { MetricRecord, TrialSummary } from '../trials/trial.js';
 
 export interface Ci {
   mean: number;

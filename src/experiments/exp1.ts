@@ -3,7 +3,6 @@
  * tournament GA (population 100, 100 generations, fitness on the whole training set), CartPole expert data.
  */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { EXP1_MLP, paramCount, describeSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { InvalidArgumentError } from '../shared/errors.js';
@@ -11,13 +10,13 @@ import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/
 import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { describeWhere, runEnvironment } from './environment.js';
-import { EXP1_METHODS, resolveMethods } from './methods.js';
+import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
 import type { ProgressSink } from './progress.js';
-import { writeJsonAtomic } from './results.js';
+import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { runTrials } from './runner.js';
-import type { TrialExecutor } from '../coordinator/sweep/executors.js';
-import type { RuntimeMetrics } from '../coordinator/metrics/registry.js';
-import type { TrialSpec, TrialSummary } from './trial.js';
+import type { TrialExecutor } from '../trials/executor.js';
+import type { RuntimeMetrics } from '../metrics/registry.js';
+import type { TrialSpec, TrialSummary } from '../trials/trial.js';
 
 export interface Exp1Config {
   dataset: string;
@@ -275,5 +274,5 @@ ${command}
 \`\`\`
 Per-trial results: \`trials/<id>/{config.json,metrics.jsonl,summary.json,checkpoints/}\`. Figure files: ${fig.svgPath.split('/').pop()}, ${fig.pngPath.split('/').pop()}.
 `;
-  writeFileSync(join(dir, 'report.md'), report);
+  writeFileAtomic(join(dir, 'report.md'), report);
 }

@@ -3,7 +3,6 @@
  * adaptive σ, optimising CE or macro-F1), mini-batches of 32, train fractions 90/30/10% with a held-out 10%.
  */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { expMlp, describeSpec } from '../shared/model/mlp.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { BUILTIN_DATASETS } from '../data/builtin.js';
@@ -11,10 +10,11 @@ import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
-import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from './methods.js';
-import { TrialDirectory, writeJsonAtomic } from './results.js';
+import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
+import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
+import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
-import type { MetricRecord, TrialSpec, TrialSummary } from './trial.js';
+import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
 
 export interface Exp2Config {
@@ -142,7 +142,7 @@ export async function writeExp2Outputs(
     const finals: { method: string; value: ReturnType<typeof ci> }[] = [];
     const tableRows: (string | number)[][] = [];
     for (const [method, trials] of byMethod) {
-      const histories = trials.map((t) => new TrialDirectory(join(dir, 'trials', t.spec.id)).metrics<MetricRecord>());
+      const histories = trials.map((t) => new TrialDirectory<MetricRecord>(join(dir, 'trials', t.spec.id)).metrics());
       for (const p of alignHistories(histories, 'testMacroF1')) f1Rows.push({ method, ...p });
       if (optimisesCrossEntropy(trials[0].spec.method))
         for (const p of alignHistories(histories, 'testLoss')) ceRows.push({ method, ...p });
@@ -206,7 +206,7 @@ ${verdict}
     cfg.budgetSeconds !== undefined
       ? `equal wall-clock time: ${cfg.budgetSeconds} s per trial (NOT bit-reproducible)`
       : `${cfg.sgdSteps} SGD steps / ${cfg.neGenerations} NE generations per trial (reproducible bit for bit)`;
-  writeFileSync(
+  writeFileAtomic(
     join(dir, 'report.md'),
     `# Experiment 2: nine methods on equal budgets
 

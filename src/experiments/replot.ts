@@ -11,9 +11,9 @@ import { planExp1, writeExp1Outputs, type Exp1Config } from './exp1.js';
 import { planExp2, writeExp2Outputs, type Exp2Config } from './exp2.js';
 import { writeExp3Outputs } from './exp3/report.js';
 import type { Exp3Config } from './exp3/config.js';
-import type { Exp3PairResult } from './exp3/run.js';
-import { readJsonIfExists, TrialDirectory } from './results.js';
-import type { TrialSummary } from './trial.js';
+import type { Exp3PairResult } from './exp3/results.js';
+import { readJsonIfExists, TrialDirectory } from '../trials/results.js';
+import type { MetricRecord, TrialSummary } from '../trials/trial.js';
 
 interface ExperimentIndex {
   experiment?: string;
@@ -38,7 +38,7 @@ function which(dir: string, recorded: string | undefined): ReplotResult['experim
 function summariesOf(dir: string, ids: readonly string[]): TrialSummary[] {
   const missing: string[] = [];
   const out = ids.map((id) => {
-    const s = new TrialDirectory(join(dir, 'trials', id)).summary<TrialSummary>();
+    const s = new TrialDirectory<MetricRecord, TrialSummary>(join(dir, 'trials', id)).summary();
     if (s === undefined) missing.push(id);
     return s as TrialSummary;
   });

@@ -1,22 +1,18 @@
 /**
- * Runs an experiment's trials: in parallel on piscina worker threads (one per core, the embedded default),
- * inline when threads are off, or as sweep trials on a cluster's workers (`executor`). Finished trials
- * (summary.json present) are skipped on --resume.
+ * Runs an experiment's trials through the one scheduler (`runSweep`): on this machine's threads (one per core,
+ * the embedded default; inline with 0 threads), or on a cluster's workers (`executor`). The resume rule is the
+ * scheduler's: with --resume finished trials are kept and unfinished ones resume from their checkpoint; without
+ * it the trials' earlier results are removed first.
  */
-import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-import type { TrialExecutor } from '../coordinator/sweep/executors.js';
-import type { RuntimeMetrics } from '../coordinator/metrics/registry.js';
+import { embeddedTrialExecutor, type TrialExecutor } from '../trials/executor.js';
+import type { RuntimeMetrics } from '../metrics/registry.js';
 import { runSweep } from '../coordinator/sweep/run_sweep.js';
-import type { SweepTrial } from '../coordinator/sweep/plan.js';
+import type { SweepTrial } from '../coordinator/sweep/run_sweep.js';
 import type { ProgressSink } from './progress.js';
 import { EvoscaleError, InvalidArgumentError } from '../shared/errors.js';
-import { TrialDirectory } from './results.js';
-import type { TrialSpec, TrialSummary } from './trial.js';
+import type { TrialSpec, TrialSummary } from '../trials/trial.js';
 
 export interface RunTrialsOptions {
   /** Worker threads; 0 runs inline. Default: one per core. */
@@ -29,7 +25,7 @@ export interface RunTrialsOptions {
   metrics?: RuntimeMetrics;
 }
 
-/** A trial failed on the cluster as many times as the sweep allows; the experiment cannot be aggregated. */
+/** A trial failed as many times as its executor allows; the experiment cannot be aggregated. */
 export class TrialsFailedError extends EvoscaleError {
   constructor(readonly failed: readonly { id: string; error: string }[]) {
     super(
@@ -40,8 +36,6 @@ export class TrialsFailedError extends EvoscaleError {
     );
   }
 }
-
-const workerFile = fileURLToPath(new URL('./trial_worker.js', import.meta.url));
 
 /** The one-line result shown when a trial ends. */
 function describe(s: TrialSummary): string {
@@ -58,87 +52,32 @@ export async function runTrials(
   root: string,
   opts: RunTrialsOptions,
 ): Promise<TrialSummary[]> {
-  if (opts.executor !== undefined) return runOnExecutor(specs, root, opts, opts.executor);
-  const threads = Math.max(0, opts.workers ?? availableParallelism());
-  const results: TrialSummary[] = new Array<TrialSummary>(specs.length);
-  const pending: number[] = [];
-  specs.forEach((spec, i) => {
-    const dir = new TrialDirectory(join(root, spec.id));
-    const done = opts.resume ? dir.summary<TrialSummary>() : undefined;
-    if (done) {
-      results[i] = done;
-      opts.progress.finishTrial(spec.id, 'already complete (resumed)');
-    } else pending.push(i);
-  });
-
-  // Inline when threads are off, or when running from TypeScript sources (no compiled worker next to us).
-  if (threads === 0 || !existsSync(workerFile)) {
-    const { default: run } = await import('./trial_worker.js');
-    for (const i of pending) {
-      const spec = specs[i];
-      const s = await run({ spec, dir: join(root, spec.id), resume: opts.resume });
-      results[i] = s;
-      opts.progress.finishTrial(spec.id, describe(s));
-    }
-    return results;
-  }
-
-  const pool = new Piscina({
-    filename: workerFile,
-    maxThreads: threads,
-    minThreads: Math.min(threads, pending.length),
-  });
-  try {
-    await Promise.all(
-      pending.map(async (i) => {
-        const spec = specs[i];
-        const { port1, port2 } = new MessageChannel();
-        port1.on('message', (m: { done: number; total: number }) => opts.progress.update(spec.id, m.done, m.total));
-        try {
-          const s = (await pool.run(
-            { spec, dir: join(root, spec.id), resume: opts.resume, port: port2 },
-            { transferList: [port2] },
-          )) as TrialSummary;
-          results[i] = s;
-          opts.progress.finishTrial(spec.id, describe(s));
-        } finally {
-          port1.close();
-        }
-      }),
-    );
-  } finally {
-    await pool.destroy();
-  }
-  return results;
-}
-
-/**
- * The cluster path: the experiment's trials become sweep trials, scheduled on whichever workers have room, so a
- * killed worker costs only the trial's time since its last checkpoint. Without --resume, earlier results of these
- * trials are removed first, as the local path would overwrite them.
- */
-async function runOnExecutor(
-  specs: readonly TrialSpec[],
-  root: string,
-  opts: RunTrialsOptions,
-  executor: TrialExecutor,
-): Promise<TrialSummary[]> {
+  const remote = opts.executor !== undefined;
   const trials: SweepTrial[] = specs.map((spec) => {
     if (spec.experiment === 'exp3') {
-      throw new InvalidArgumentError('experiment 3 trials run on this machine only; drop --coordinator');
+      // Experiment 3 trains each trial next to its matched-episode evaluation (runExp3), on this machine.
+      throw new InvalidArgumentError(
+        remote ? 'experiment 3 trials run on this machine only; drop --coordinator' : 'run experiment 3 with runExp3',
+      );
     }
     return { experiment: spec.experiment, spec };
   });
-  if (!opts.resume) for (const spec of specs) rmSync(join(root, spec.id), { recursive: true, force: true });
-  const result = await runSweep({ out: root, trials }, executor, {
-    dirOf: (t) => join(root, t.spec.id),
-    writeIndex: false,
-    ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
-    log: (line) => opts.progress.log(line),
-    onProgress: (t, done, total) => opts.progress.update(t.spec.id, done, total),
-    onFinished: (t, s, resumed) =>
-      opts.progress.finishTrial(t.spec.id, resumed ? 'already complete (resumed)' : describe(s)),
-  });
-  if (result.failed.length > 0) throw new TrialsFailedError(result.failed);
-  return specs.map((spec) => result.summaries[`${spec.experiment}/${spec.id}`]);
+  const executor = opts.executor ?? embeddedTrialExecutor(Math.max(0, opts.workers ?? availableParallelism()));
+  try {
+    const result = await runSweep({ out: root, trials }, executor, {
+      dirOf: (t) => join(root, t.spec.id),
+      writeIndex: false,
+      resume: opts.resume,
+      ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
+      // The scheduler's own lines (queue, retries, lost workers) matter on a cluster; locally the progress says it all.
+      ...(remote ? { log: (line: string) => opts.progress.log(line) } : {}),
+      onProgress: (t, done, total) => opts.progress.update(t.spec.id, done, total),
+      onFinished: (t, s, resumed) =>
+        opts.progress.finishTrial(t.spec.id, resumed ? 'already complete (resumed)' : describe(s)),
+    });
+    if (result.failed.length > 0) throw new TrialsFailedError(result.failed);
+    return specs.map((spec) => result.summaries[`${spec.experiment}/${spec.id}`]);
+  } finally {
+    if (!remote) await executor.close();
+  }
 }

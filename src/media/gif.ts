@@ -2,9 +2,10 @@
  * Animated GIFs from rgb_array frames, encoded with gifenc (pure JavaScript, maintained, streaming: frames are
  * compressed as they arrive, so a 1000-step LunarLander episode never sits in memory as raw pixels).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import gifenc from 'gifenc';
+import { writeFileAtomic } from '../platform/atomic_file.js';
 import type { RgbFrame } from '../shared/envs/wrappers/rgb_array.js';
 import type { VideoInfo, VideoSink, VideoWriter } from '../shared/envs/wrappers/record_video.js';
 import { MediaError } from './errors.js';
@@ -77,7 +78,7 @@ export function gifFileWriter(path: string, video: VideoInfo): VideoWriter {
       const bytes = gif.finish();
       try {
         mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, bytes);
+        writeFileAtomic(path, bytes); // a reader never sees half a GIF
       } catch (err) {
         throw new MediaError(
           `cannot write the GIF '${path}': ${(err as Error).message}; choose a writable path.`,

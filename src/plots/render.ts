@@ -2,12 +2,11 @@
  * Headless rendering of Vega-Lite specs to SVG and PNG: Vega-Lite compiles, Vega lays out and writes SVG in
  * Node (no browser, no canvas), and resvg rasterises the SVG with the shipped DejaVu Sans font.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../platform/atomic_file.js';
 import { EvoscaleError } from '../shared/errors.js';
 import { figureFontMetrics, figureFonts } from './fonts.js';
 import { FONT_FAMILY, THEME } from './theme.js';
@@ -57,12 +56,6 @@ function installTextMetrics(): void {
   metricsInstalled = true;
 }
 
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 /** Compiles a Vega-Lite spec with the house theme and lays it out to an SVG string (no browser, no canvas). */
 export async function svgOfVegaLite(spec: TopLevelSpec): Promise<string> {
   installTextMetrics();
@@ -100,8 +93,7 @@ export async function renderVegaLite(spec: TopLevelSpec, outBase: string): Promi
     if (err instanceof EvoscaleError) throw err;
     throw new PlotRenderError(`could not render ${svgPath}: ${(err as Error).message}`);
   }
-  mkdirSync(dirname(outBase), { recursive: true });
-  writeAtomic(svgPath, svg);
-  writeAtomic(pngPath, png);
+  writeFileAtomic(svgPath, svg);
+  writeFileAtomic(pngPath, png);
   return { svgPath, pngPath };
 }

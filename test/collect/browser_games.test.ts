@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { readEpisodeFile } from '../../src/collect/store.js';
+import { readEpisodeFile } from '../../src/data/human_store.js';
 import { replayEpisode } from '../../src/shared/human/replay.js';
 import { repoRoot } from '../helpers/paths.js';
 import {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEpisodeFile } from '../../src/collect/store.js';
+import { readEpisodeFile } from '../../src/data/human_store.js';
 import { episodeReturn } from '../../src/shared/human/episode.js';
 import { replayEpisode } from '../../src/shared/human/replay.js';
 import {

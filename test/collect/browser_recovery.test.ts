@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEpisodeFile } from '../../src/collect/store.js';
+import { readEpisodeFile } from '../../src/data/human_store.js';
 import { replayEpisode } from '../../src/shared/human/replay.js';
 import {
   chooseGame,

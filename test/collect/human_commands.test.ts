@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerHumanDatasetCommands } from '../../src/cli/commands/human.js';
-import { readEpisodeFile, readHumanDir } from '../../src/collect/store.js';
+import { readEpisodeFile, readHumanDir } from '../../src/data/human_store.js';
 import { loadDataset } from '../../src/data/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evoscale-human-'));

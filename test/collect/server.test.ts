@@ -16,7 +16,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollectServer, type CollectServer } from '../../src/collect/server.js';
-import { readEpisodeFile } from '../../src/collect/store.js';
+import { readEpisodeFile } from '../../src/data/human_store.js';
 import { LOCK_FILE } from '../../src/collect/lock.js';
 import { episodeReturn, type HumanEpisode } from '../../src/shared/human/episode.js';
 import { replayEpisode } from '../../src/shared/human/replay.js';

@@ -172,7 +172,7 @@ describe('Grafana dashboards on a real run scraped by Prometheus', () => {
       worker('live-sgd', w3, sweepEndpoint, ['--role', 'sgd', '--exit-on-bye']),
     );
     // The first trial's end sets the test macro-F1 gauge, scraped while the second trains (one SGD thread).
-    await expectSuccess(sweep, 'the SGD sweep', 120_000);
+    await expectSuccess(sweep, 'the SGD sweep');
     await until(
       'the NE run to have finished 20 generations',
       async () => {

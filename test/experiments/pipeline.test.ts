@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/paths.js';
 import { createProgress } from '../../src/experiments/progress.js';
 import { EXP1_DEFAULTS, runExp1 } from '../../src/experiments/exp1.js';
 import { EXP2_DEFAULTS, runExp2 } from '../../src/experiments/exp2.js';
-import type { TrialSummary } from '../../src/experiments/trial.js';
+import type { TrialSummary } from '../../src/trials/trial.js';
 
 const root = mkdtempSync(join(tmpdir(), 'evoscale-pipeline-'));
 const cache = join(root, 'cache');

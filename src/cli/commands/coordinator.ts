@@ -5,14 +5,15 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { createEmbeddedCluster } from '../../coordinator/embedded.js';
 import { readSecretKeyFile } from '../../coordinator/keys.js';
 import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
-import type { RuntimeMetrics } from '../../coordinator/metrics/registry.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { runNe } from '../../coordinator/ne_run.js';
 import { DEFAULT_THREAD_OVERHEAD_SECONDS, type Placement } from '../../coordinator/placement.js';
 import { readRunSpecFile } from '../../coordinator/run_file.js';
 import { CoordinatorServer } from '../../coordinator/transport/server.js';
 import { runSweep } from '../../coordinator/sweep/run_sweep.js';
-import { embeddedTrialExecutor, remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
-import { planSweep, readSweepFile } from '../../coordinator/sweep/plan.js';
+import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
+import { embeddedTrialExecutor } from '../../trials/executor.js';
+import { planSweep, readSweepFile } from '../../experiments/sweep_plan.js';
 import { parseIntOption } from '../options.js';
 
 export interface CoordinatorFlags {

@@ -12,7 +12,7 @@ import {
   synthesizeHumanEpisodes,
 } from '../../shared/human/index.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
-import { readHumanDir, writeHumanDir } from '../../collect/store.js';
+import { readHumanDir, writeHumanDir } from '../../data/human_store.js';
 import { writeDatasetFile } from '../../data/load.js';
 import { parseIntOption } from '../options.js';
 

@@ -8,8 +8,9 @@ import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experim
 import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
 import { onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
-import type { RuntimeMetrics } from '../../coordinator/metrics/registry.js';
-import { remoteTrialExecutor, type TrialExecutor } from '../../coordinator/sweep/executors.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
+import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
+import type { TrialExecutor } from '../../trials/executor.js';
 import { parseIntOption, parseNumberList } from '../options.js';
 import { startServerFromFlags } from './coordinator.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';

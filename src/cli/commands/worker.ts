@@ -4,8 +4,8 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { readPublicKeyFile } from '../../coordinator/keys.js';
 import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import { createEngine, type BackendName } from '../../worker/engine/index.js';
-import { WorkerClient } from '../../worker/net/client.js';
-import { createTrialRunner } from '../../worker/net/trial_runner.js';
+import { WorkerClient } from '../../cluster/worker/client.js';
+import { createTrialRunner } from '../../cluster/worker/trial_runner.js';
 import { parseIntOption } from '../options.js';
 
 interface WorkerFlags {

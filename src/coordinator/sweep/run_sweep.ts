@@ -1,21 +1,38 @@
 /**
- * Runs a sweep's trials with as many at once as the executor has room for. Finished trials (summary.json
- * present) are never re-run; unfinished ones resume from their checkpoint; a trial whose worker is lost goes
- * back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
+ * The one trial scheduler: every way of running trials (`run` embedded or with --coordinator, `sweep`) hands its
+ * trials to `runSweep` with an executor, and runs as many at once as the executor has room for. One resume rule:
+ * finished trials (summary.json present) are never re-run, unfinished ones resume from their checkpoint, and
+ * `resume: false` first removes the trials' folders so that every trial starts over. A trial whose worker is lost
+ * goes back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { TrialDirectory, writeJsonAtomic } from '../../experiments/results.js';
-import type { TrialSummary } from '../../experiments/trial.js';
-import type { RuntimeMetrics } from '../metrics/registry.js';
+import { writeJsonAtomic } from '../../platform/atomic_file.js';
+import { TrialDirectory } from '../../trials/results.js';
+import type { TrialFolder, TrialSpec, TrialSummary } from '../../trials/trial.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { SlotLostError } from '../slot.js';
-import type { TrialExecutor } from './executors.js';
-import type { SweepPlan, SweepTrial } from './plan.js';
+import type { TrialExecutor } from '../../trials/executor.js';
+
+export type SweepExperiment = 'exp1' | 'exp2';
+
+export interface SweepTrial {
+  readonly experiment: SweepExperiment;
+  readonly spec: TrialSpec;
+}
+
+export interface SweepPlan {
+  readonly out: string;
+  readonly trials: readonly SweepTrial[];
+}
 
 export interface SweepOptions {
   readonly metrics?: RuntimeMetrics;
   readonly log?: (line: string) => void;
-  /** Attempts per trial before the sweep reports it failed (lost workers do not count). */
+  /** Attempts per trial before the sweep reports it failed (lost workers do not count; default: the executor's). */
   readonly maxFailures?: number;
+  /** Keep finished trials and checkpoints (default true); false removes the trials' folders first. */
+  readonly resume?: boolean;
   /** Where a trial's folder lives (default `<out>/<experiment>/<trial id>`). */
   readonly dirOf?: (trial: SweepTrial) => string;
   /** Write `<out>/sweep.json` listing the trials (default true; experiments keep their own index). */
@@ -49,7 +66,7 @@ export async function runSweep(
 ): Promise<SweepResult> {
   const log = options.log ?? (() => {});
   const metrics = options.metrics;
-  const maxFailures = options.maxFailures ?? 2;
+  const maxFailures = options.maxFailures ?? executor.attempts;
   const dirOf = options.dirOf ?? ((t: SweepTrial) => trialDir(plan.out, t));
   const skipped: string[] = [];
   const ran: string[] = [];
@@ -61,9 +78,10 @@ export async function runSweep(
       { trial: t.spec.id, experiment: t.experiment, method: t.spec.method.name },
       s.final.testMacroF1,
     );
+  if (options.resume === false) for (const t of plan.trials) rmSync(dirOf(t), { recursive: true, force: true });
   for (const t of plan.trials) {
-    const dir = new TrialDirectory(dirOf(t));
-    const done = dir.summary<TrialSummary>();
+    const dir: TrialFolder = new TrialDirectory(dirOf(t));
+    const done = dir.summary();
     if (done !== undefined) {
       skipped.push(`${t.experiment}/${t.spec.id}`);
       summaries[`${t.experiment}/${t.spec.id}`] = done;

@@ -15,10 +15,10 @@ import {
   type HelloMessage,
   type Message,
 } from '../../shared/protocol/index.js';
-import { SendQueue } from '../../worker/net/send_queue.js';
+import { SendQueue } from '../../cluster/net/send_queue.js';
 import { Cluster } from '../cluster.js';
 import type { CurveKeyPair } from '../keys.js';
-import type { RuntimeMetrics } from '../metrics/registry.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { RemoteWorker } from './remote_worker.js';
 
 export interface CoordinatorServerOptions {

@@ -1,7 +1,7 @@
 /** Experiment 3's settings, their defaults, and the plan of trials they imply. */
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
-import { EXP2_METHODS, resolveMethods, type Method } from '../methods.js';
+import { EXP2_METHODS, resolveMethods, type Method } from '../../trials/methods.js';
 import type { PlayPolicy } from './matched.js';
 
 export interface Exp3Config {

@@ -5,14 +5,11 @@
  */
 import { make } from '../../shared/envs/registry.js';
 import { argmaxRows, forward, forwardScratch, sampleRows, type MlpSpec } from '../../shared/model/mlp.js';
-import { CounterRng } from '../../shared/rng/philox.js';
+import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
 import { mannWhitneyU, significanceMarker } from '../../shared/stats/index.js';
 
 /** How a model picks actions when it plays: sampled from its softmax (default, human-like variability) or argmax. */
 export type PlayPolicy = 'sample' | 'greedy';
-
-/** Stream id of the action sampling during matched episodes. */
-const PLAY_PURPOSE = 0x3e3;
 
 /** Returns of `params` playing `envId` once per seed; `cl` (session, run) is appended to every observation. */
 export function playMatchedEpisodes(
@@ -33,7 +30,7 @@ export function playMatchedEpisodes(
   const scratch = forwardScratch(spec, 1);
   const action = new Int32Array(1);
   return seeds.map((seed, e) => {
-    const rng = CounterRng.from(opts.rngSeed, PLAY_PURPOSE, e);
+    const rng = CounterRng.from(opts.rngSeed, RngPurpose.matchedPlay, e);
     let { obs } = env.reset({ seed });
     let total = 0;
     for (;;) {

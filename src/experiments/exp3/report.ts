@@ -1,13 +1,12 @@
 /** Experiment 3's outputs: three figures per participant × env, aggregate.json, and report.md with the answers. */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exp3AggregateReturns, exp3ClImpact, exp3Violins } from '../../plots/exp3.js';
 import { renderVegaLite } from '../../plots/render.js';
 import { markdownTable } from '../aggregate.js';
 import type { runEnvironment } from '../environment.js';
-import { writeJsonAtomic } from '../results.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic_file.js';
 import { envTag, type Exp3Config } from './config.js';
-import type { Exp3ModelResult, Exp3PairResult } from './run.js';
+import type { Exp3ModelResult, Exp3PairResult } from './results.js';
 
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
@@ -248,7 +247,7 @@ ${modelTable(p)}
   const warning = synthetic
     ? `> **SYNTHETIC DATA.** Every episode here was played by evoscale's simulated participants (\`evoscale dataset synth-human\`), not by people: a built-in expert mixed with reaction delay, key holding and noise, with skill that rises across sessions and falls with fatigue within a session. The numbers test the pipeline and show what the analysis can detect; they say nothing about real human behaviour.\n`
     : '';
-  writeFileSync(
+  writeFileAtomic(
     join(dir, 'report.md'),
     `# Experiment 3: on the value of giving continual-learning information${synthetic ? ' (synthetic players)' : ''}
 

@@ -16,50 +16,16 @@ import {
   type HumanEpisode,
   type ParticipantEnvData,
 } from '../../shared/human/index.js';
-import { readHumanDir, writeHumanDir } from '../../collect/store.js';
+import { readHumanDir, writeHumanDir } from '../../data/human_store.js';
 import { runEnvironment } from '../environment.js';
 import type { RunExperimentOptions } from '../exp1.js';
-import { TrialDirectory, writeJsonAtomic } from '../results.js';
-import { runTrial, type TrialSpec, type TrialSummary } from '../trial.js';
+import { writeJsonAtomic } from '../../platform/atomic_file.js';
+import { TrialDirectory } from '../../trials/results.js';
+import { runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from '../../trials/trial.js';
 import { planPair, validateExp3Config, type Exp3Config, type Exp3TrialPlan } from './config.js';
-import { compareWithHuman, playMatchedEpisodes, type HumanComparison } from './matched.js';
+import { compareWithHuman, playMatchedEpisodes } from './matched.js';
 import { writeExp3Outputs } from './report.js';
-
-/** One model's outcome for one participant × env. */
-export interface Exp3ModelResult extends HumanComparison {
-  id: string;
-  variant: string;
-  baseMethod: string;
-  withCl: boolean;
-  returns: number[];
-  testMacroF1: number;
-  testLoss: number;
-  testActionMatch: number;
-  steps: number;
-  wallSeconds: number;
-  /** With-CL models only: mean return when told it is the first session (−1) and the last (+1), run value 0. */
-  temporal?: { firstSession: number; lastSession: number };
-}
-
-/** Everything experiment 3 measured for one participant × env. */
-export interface Exp3PairResult {
-  participant: string;
-  envId: string;
-  synthetic: boolean;
-  episodes: number;
-  sessions: number;
-  trainEpisodes: number;
-  testEpisodes: number;
-  trainRows: number;
-  testRows: number;
-  testSeeds: number[];
-  humanReturns: number[];
-  humanMeanReturn: number;
-  /** Mean human return per session (time order): the learning curve the CL inputs could capture. */
-  humanSessionMeans: number[];
-  medianCl: { session: number; run: number };
-  models: Exp3ModelResult[];
-}
+import type { Exp3ModelResult, Exp3PairResult } from './results.js';
 
 /** The episodes experiment 3 runs on: the folder's, or freshly simulated participants (saved under <dir>/data). */
 export function loadExp3Episodes(
@@ -147,7 +113,7 @@ export function runPair(
     rows.train = train.n;
     rows.test = test.n;
     const spec = trialSpec(cfg, plan, data, train.n);
-    const tdir = new TrialDirectory(join(dir, 'trials', plan.id));
+    const tdir: TrialFolder = new TrialDirectory(join(dir, 'trials', plan.id));
     const summary: TrialSummary = runTrial(spec, { train, test }, tdir, {
       resume: opts.resume,
       onProgress: (d, t) => opts.progress.update(plan.id, d, t),

@@ -9,7 +9,9 @@ import { drawPolygon, fillCircle, line } from './draw.js';
 import { cosf32, sinf32 } from './float32_trig.js';
 import { cos64, sin64 } from './libm/sin_cos.js';
 import { square64 } from './libm/square.js';
-import type { Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
+import { checkKeys, describeEnv, optPositiveInt, optionsRecord, resetBounds } from './options.js';
+import { Discrete } from './spaces.js';
+import type { Canvas2D, Env, EnvMetadata, EnvSpec, ResetOptions, ResetResult, StepResult } from './types.js';
 
 const DT = 0.2;
 const LINK_LENGTH_1 = 1.0;
@@ -72,15 +74,24 @@ function bound(x: number, m: number, M: number): number {
   return Math.min(Math.max(x, m), M);
 }
 
+/** `Acrobot` options: Gymnasium's `AcrobotEnv` takes no keywords besides rendering; only the time limit. */
+export interface AcrobotOptions {
+  /** Steps after which `truncated` is set (default 500, as Acrobot-v1's TimeLimit). */
+  maxEpisodeSteps?: number;
+}
+
 export class Acrobot implements Env {
   readonly id = 'Acrobot-v1';
   readonly observationSpace = box([-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2]);
-  readonly actionSpace: DiscreteSpace = { kind: 'discrete', n: 3 };
-  readonly maxEpisodeSteps = 500;
+  readonly actionSpace = new Discrete(3);
+  readonly maxEpisodeSteps: number;
   readonly renderFps = 15;
   readonly renderSize = { width: SCREEN_DIM, height: SCREEN_DIM } as const;
+  readonly metadata: EnvMetadata = { renderModes: ['human', 'rgb_array'], renderFps: 15 };
+  /** Set by `make`; null when constructed directly. */
+  readonly spec: EnvSpec | null = null;
 
-  private readonly guard = new EpisodeGuard(this.id, 3, this.maxEpisodeSteps);
+  private readonly guard: EpisodeGuard;
   private readonly s = new Float64Array(4);
   /** After reset Gymnasium's state is float32, and `_get_ob` then works in float32 arithmetic. */
   private stateIsFloat32 = true;
@@ -94,10 +105,30 @@ export class Acrobot implements Env {
   private readonly k4 = new Float64Array(4);
   private readonly tmp = new Float64Array(4);
 
+  constructor(options: AcrobotOptions = {}) {
+    const opts = optionsRecord('Acrobot', options);
+    checkKeys('Acrobot', opts, ['maxEpisodeSteps']);
+    this.maxEpisodeSteps = optPositiveInt('Acrobot', 'maxEpisodeSteps', opts.maxEpisodeSteps) ?? 500;
+    this.guard = new EpisodeGuard(this.id, 3, this.maxEpisodeSteps);
+  }
+
+  get unwrapped(): Env {
+    return this;
+  }
+
+  /** Nothing to release: rendering draws onto a canvas the caller owns. */
+  close(): void {}
+
+  toString(): string {
+    return describeEnv('Acrobot', this.spec);
+  }
+
+  /** Gymnasium's reset: θ1, θ2, θ̇1, θ̇2 uniform in [low, high) (default ±0.1; `options` may set them), as float32. */
   reset(options: ResetOptions = {}): ResetResult {
+    const [low, high] = resetBounds(this.id, options.options, -0.1, 0.1);
     const rng = this.guard.beginReset(options.seed);
     const s = this.s;
-    for (let i = 0; i < 4; i++) s[i] = Math.fround(rng.uniform(-0.1, 0.1));
+    for (let i = 0; i < 4; i++) s[i] = Math.fround(rng.uniform(low, high));
     this.stateIsFloat32 = true;
     // Gymnasium's state is float32 here, so NumPy's float32 cos/sin apply (they are not correctly rounded).
     const obs = Float32Array.of(cosf32(s[0]), sinf32(s[0]), cosf32(s[1]), sinf32(s[1]), s[2], s[3]);

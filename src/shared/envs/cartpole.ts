@@ -5,7 +5,9 @@
 import { EpisodeGuard, box } from './episode.js';
 import { drawPolygon, fillCircle, hline } from './draw.js';
 import { cos64, sin64 } from './libm/sin_cos.js';
-import type { Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
+import { checkKeys, describeEnv, optBoolean, optPositiveInt, optionsRecord, resetBounds } from './options.js';
+import { Discrete } from './spaces.js';
+import type { Canvas2D, Env, EnvMetadata, EnvSpec, ResetOptions, ResetResult, StepResult } from './types.js';
 
 const GRAVITY = 9.8;
 const MASSCART = 1.0;
@@ -19,30 +21,63 @@ const TAU = 0.02;
 export const CARTPOLE_THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
 export const CARTPOLE_X_THRESHOLD = 2.4;
 
+/** Gymnasium's `CartPoleEnv` keywords, camel-cased, plus the time limit `make` would wrap it in. */
+export interface CartPoleOptions {
+  /** Reward 0 per step and −1 on the terminating step, as Sutton and Barto's original (default false: 1 per step). */
+  suttonBartoReward?: boolean;
+  /** Steps after which `truncated` is set (default 500, as CartPole-v1's TimeLimit). */
+  maxEpisodeSteps?: number;
+}
+
 export class CartPole implements Env {
   readonly id = 'CartPole-v1';
   readonly observationSpace = box(
     [-CARTPOLE_X_THRESHOLD * 2, -3.4028234663852886e38, -CARTPOLE_THETA_THRESHOLD * 2, -3.4028234663852886e38],
     [CARTPOLE_X_THRESHOLD * 2, 3.4028234663852886e38, CARTPOLE_THETA_THRESHOLD * 2, 3.4028234663852886e38],
   );
-  readonly actionSpace: DiscreteSpace = { kind: 'discrete', n: 2 };
-  readonly maxEpisodeSteps = 500;
+  readonly actionSpace = new Discrete(2);
+  readonly maxEpisodeSteps: number;
   readonly renderFps = 50;
   readonly renderSize = { width: 600, height: 400 } as const;
+  readonly metadata: EnvMetadata = { renderModes: ['human', 'rgb_array'], renderFps: 50 };
+  /** Set by `make`; null when constructed directly. */
+  readonly spec: EnvSpec | null = null;
+  readonly suttonBartoReward: boolean;
 
-  private readonly guard = new EpisodeGuard(this.id, 2, this.maxEpisodeSteps);
+  private readonly guard: EpisodeGuard;
   private x = 0;
   private xDot = 0;
   private theta = 0;
   private thetaDot = 0;
 
+  constructor(options: CartPoleOptions = {}) {
+    const opts = optionsRecord('CartPole', options);
+    checkKeys('CartPole', opts, ['suttonBartoReward', 'maxEpisodeSteps']);
+    this.suttonBartoReward = optBoolean('CartPole', 'suttonBartoReward', opts.suttonBartoReward) ?? false;
+    this.maxEpisodeSteps = optPositiveInt('CartPole', 'maxEpisodeSteps', opts.maxEpisodeSteps) ?? 500;
+    this.guard = new EpisodeGuard(this.id, 2, this.maxEpisodeSteps);
+  }
+
+  get unwrapped(): Env {
+    return this;
+  }
+
+  /** Gymnasium's reset: each state variable uniform in [low, high) (default ±0.05; `options` may set them). */
   reset(options: ResetOptions = {}): ResetResult {
+    const [low, high] = resetBounds(this.id, options.options, -0.05, 0.05);
     const rng = this.guard.beginReset(options.seed);
-    this.x = rng.uniform(-0.05, 0.05);
-    this.xDot = rng.uniform(-0.05, 0.05);
-    this.theta = rng.uniform(-0.05, 0.05);
-    this.thetaDot = rng.uniform(-0.05, 0.05);
+    this.x = rng.uniform(low, high);
+    this.xDot = rng.uniform(low, high);
+    this.theta = rng.uniform(low, high);
+    this.thetaDot = rng.uniform(low, high);
     return { obs: this.observation(), info: {} };
+  }
+
+  /** Nothing to release: rendering draws onto a canvas the caller owns. */
+  close(): void {}
+
+  toString(): string {
+    return describeEnv('CartPole', this.spec);
   }
 
   step(action: number): StepResult {
@@ -64,9 +99,9 @@ export class CartPole implements Env {
       this.x > CARTPOLE_X_THRESHOLD ||
       this.theta < -CARTPOLE_THETA_THRESHOLD ||
       this.theta > CARTPOLE_THETA_THRESHOLD;
-    // Gymnasium pays 1 for every step, the terminating one included. Its `steps_beyond_terminated` rule (0 for steps
-    // taken after termination, with a warning) never applies here: stepping a finished episode throws instead.
-    const reward = 1.0;
+    // Gymnasium pays 1 for every step, the terminating one included (Sutton-Barto: 0, and −1 on termination). Its
+    // `steps_beyond_terminated` rule never applies here: stepping a finished episode throws instead.
+    const reward = this.suttonBartoReward ? (terminated ? -1.0 : 0.0) : 1.0;
     const truncated = this.guard.endStep(terminated);
     return { obs: this.observation(), reward, terminated, truncated, info: {} };
   }

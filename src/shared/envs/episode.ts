@@ -3,8 +3,8 @@
  * (step before reset, step after the end, bad action, bad seed) with errors that say what to do.
  */
 import { npRandom, type NumpyGenerator } from '../rng/numpy.js';
+import { Box } from './spaces.js';
 import { EnvError } from './types.js';
-import type { BoxSpace } from './types.js';
 
 /** Tracks one env's generator and episode so each env only writes its dynamics. */
 export class EpisodeGuard {
@@ -73,6 +73,6 @@ export class EpisodeGuard {
 }
 
 /** Builds a float32 Box space from bounds. */
-export function box(low: readonly number[], high: readonly number[]): BoxSpace {
-  return { kind: 'box', shape: [low.length], low: Float32Array.from(low), high: Float32Array.from(high) };
+export function box(low: readonly number[], high: readonly number[]): Box {
+  return new Box(low, high);
 }

@@ -6,8 +6,18 @@
 import type { Body, Contact, World } from 'planck';
 import { npRandom } from '../rng/numpy.js';
 import type { NumpyGenerator } from '../rng/numpy.js';
+import {
+  checkKeys,
+  describeEnv,
+  noResetOptions,
+  optBoolean,
+  optNumber,
+  optPositiveInt,
+  optionsRecord,
+} from './options.js';
+import { Box, Discrete } from './spaces.js';
 import { EnvError } from './types.js';
-import type { BoxSpace, Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
+import type { Canvas2D, Env, EnvMetadata, EnvSpec, ResetOptions, ResetResult, StepResult } from './types.js';
 import {
   CHUNKS,
   FPS,
@@ -42,6 +52,13 @@ import type { Particle } from './lunar_lander/render.js';
 
 /** Constructor options, as Gymnasium's `gym.make('LunarLander-v3', …)` keywords (discrete actions only). */
 export interface LunarLanderOptions {
+  /**
+   * Gymnasium's continuous-action variant. Only `false` is accepted: this port implements the discrete lander, and
+   * `true` is refused with an error rather than silently giving discrete actions.
+   */
+  continuous?: boolean;
+  /** Steps after which `truncated` is set (default 1000, as LunarLander-v3's TimeLimit). */
+  maxEpisodeSteps?: number;
   /** Gravity along y, strictly between −12 and 0 (default −10). */
   gravity?: number;
   /** Apply Gymnasium's non-periodic wind and turbulence while no leg touches the ground (default false). */
@@ -71,12 +88,19 @@ export interface LunarLanderResetDraws {
 
 const NUM_ACTIONS = 4;
 const MAX_EPISODE_STEPS = 1000;
+const OPTION_KEYS = [
+  'continuous',
+  'maxEpisodeSteps',
+  'gravity',
+  'enableWind',
+  'windPower',
+  'turbulencePower',
+  'particles',
+] as const;
 
 /** Gymnasium's v3 observation bounds: x, y, vx, vy, angle, angular velocity, leg contacts. */
-function observationSpace(): BoxSpace {
-  const low = Float32Array.from([-2.5, -2.5, -10, -10, -2 * Math.PI, -10, -0, -0]);
-  const high = Float32Array.from([2.5, 2.5, 10, 10, 2 * Math.PI, 10, 1, 1]);
-  return { kind: 'box', shape: [8], low, high };
+function observationSpace(): Box {
+  return new Box([-2.5, -2.5, -10, -10, -2 * Math.PI, -10, -0, -0], [2.5, 2.5, 10, 10, 2 * Math.PI, 10, 1, 1]);
 }
 
 /** One live episode's Box2D state; rebuilt from scratch on every reset, as Gymnasium does since v3. */
@@ -100,11 +124,14 @@ interface Episode {
 /** Gymnasium's LunarLander-v3 with discrete actions: 0 noop, 1 left engine, 2 main engine, 3 right engine. */
 export class LunarLander implements Env {
   readonly id = 'LunarLander-v3';
-  readonly observationSpace: BoxSpace = observationSpace();
-  readonly actionSpace: DiscreteSpace = { kind: 'discrete', n: NUM_ACTIONS };
-  readonly maxEpisodeSteps = MAX_EPISODE_STEPS;
+  readonly observationSpace: Box = observationSpace();
+  readonly actionSpace = new Discrete(NUM_ACTIONS);
+  readonly maxEpisodeSteps: number;
   readonly renderFps = FPS;
   readonly renderSize = { width: VIEWPORT_W, height: VIEWPORT_H } as const;
+  readonly metadata: EnvMetadata = { renderModes: ['human', 'rgb_array'], renderFps: FPS };
+  /** Set by `make`; null when constructed directly. */
+  readonly spec: EnvSpec | null = null;
 
   private readonly gravity: number;
   private readonly enableWind: boolean;
@@ -119,20 +146,39 @@ export class LunarLander implements Env {
   private readonly point = { x: 0, y: 0 };
 
   constructor(options: LunarLanderOptions = {}) {
-    const gravity = options.gravity ?? -10;
-    if (!(gravity > -12 && gravity < 0)) {
-      throw new EnvError(`LunarLander: gravity must be between -12 and 0 (exclusive), got ${gravity}.`);
+    const where = 'LunarLander';
+    const opts = optionsRecord(where, options);
+    checkKeys(where, opts, OPTION_KEYS);
+    if (optBoolean(where, 'continuous', opts.continuous) === true) {
+      throw new EnvError(
+        `${where}: continuous: true is not supported; evoscale's LunarLander port has discrete actions only ` +
+          "(Gymnasium's LunarLanderContinuous-v3 is not available). Omit the option or pass continuous: false.",
+        'ENV_UNSUPPORTED_OPTION',
+      );
     }
-    const windPower = options.windPower ?? 15;
-    const turbulencePower = options.turbulencePower ?? 1.5;
-    if (!Number.isFinite(windPower) || !Number.isFinite(turbulencePower)) {
-      throw new EnvError('LunarLander: windPower and turbulencePower must be finite numbers.');
+    const gravity = optNumber(where, 'gravity', opts.gravity) ?? -10;
+    if (!(gravity > -12 && gravity < 0)) {
+      throw new EnvError(`${where}: gravity must be between -12 and 0 (exclusive), got ${gravity}.`, 'ENV_BAD_OPTION');
     }
     this.gravity = gravity;
-    this.enableWind = options.enableWind ?? false;
-    this.windPower = windPower;
-    this.turbulencePower = turbulencePower;
-    this.withParticles = options.particles ?? false;
+    this.enableWind = optBoolean(where, 'enableWind', opts.enableWind) ?? false;
+    this.windPower = optNumber(where, 'windPower', opts.windPower) ?? 15;
+    this.turbulencePower = optNumber(where, 'turbulencePower', opts.turbulencePower) ?? 1.5;
+    this.withParticles = optBoolean(where, 'particles', opts.particles) ?? false;
+    this.maxEpisodeSteps = optPositiveInt(where, 'maxEpisodeSteps', opts.maxEpisodeSteps) ?? MAX_EPISODE_STEPS;
+  }
+
+  get unwrapped(): Env {
+    return this;
+  }
+
+  /** Drops the physics world; call reset() before stepping again. */
+  close(): void {
+    this.episode = null;
+  }
+
+  toString(): string {
+    return describeEnv('LunarLander', this.spec);
   }
 
   /** The random draws of the last reset (terrain, initial force, wind phases), or null before the first reset. */
@@ -142,6 +188,7 @@ export class LunarLander implements Env {
 
   /** Builds a new moon and lander from the seeded generator and takes Gymnasium's initial no-op step. */
   reset(options: ResetOptions = {}): ResetResult {
+    noResetOptions(this.id, options.options);
     const { seed } = options;
     if (seed !== undefined) {
       if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
@@ -219,8 +266,8 @@ export class LunarLander implements Env {
     }
     const result = this.advance(episode, action);
     episode.elapsedSteps++;
-    // Gymnasium's TimeLimit wrapper: truncation after 1000 steps, even on the step that also terminates.
-    if (episode.elapsedSteps >= MAX_EPISODE_STEPS) result.truncated = true;
+    // Gymnasium's TimeLimit wrapper: truncation at the limit, even on the step that also terminates.
+    if (episode.elapsedSteps >= this.maxEpisodeSteps) result.truncated = true;
     if (result.terminated || result.truncated) episode.done = true;
     return result;
   }

@@ -5,13 +5,14 @@
 import { EpisodeGuard, box } from './episode.js';
 import { drawPolygon, fillCircle } from './draw.js';
 import { cos64, sin64 } from './libm/sin_cos.js';
-import type { Canvas2D, DiscreteSpace, Env, ResetOptions, ResetResult, StepResult } from './types.js';
+import { checkKeys, describeEnv, optNumber, optPositiveInt, optionsRecord, resetBounds } from './options.js';
+import { Discrete } from './spaces.js';
+import type { Canvas2D, Env, EnvMetadata, EnvSpec, ResetOptions, ResetResult, StepResult } from './types.js';
 
 const MIN_POSITION = -1.2;
 const MAX_POSITION = 0.6;
 const MAX_SPEED = 0.07;
 const GOAL_POSITION = 0.5;
-const GOAL_VELOCITY = 0;
 const FORCE = 0.001;
 const GRAVITY = 0.0025;
 
@@ -23,21 +24,54 @@ function height(x: number): number {
   return sin64(3 * x) * 0.45 + 0.55;
 }
 
+/** Gymnasium's `MountainCarEnv` keywords, camel-cased, plus the time limit `make` would wrap it in. */
+export interface MountainCarOptions {
+  /** The episode ends once the car is at the flag with at least this velocity (default 0). */
+  goalVelocity?: number;
+  /** Steps after which `truncated` is set (default 200, as MountainCar-v0's TimeLimit). */
+  maxEpisodeSteps?: number;
+}
+
 export class MountainCar implements Env {
   readonly id = 'MountainCar-v0';
   readonly observationSpace = box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);
-  readonly actionSpace: DiscreteSpace = { kind: 'discrete', n: 3 };
-  readonly maxEpisodeSteps = 200;
+  readonly actionSpace = new Discrete(3);
+  readonly maxEpisodeSteps: number;
   readonly renderFps = 30;
   readonly renderSize = { width: 600, height: 400 } as const;
+  readonly metadata: EnvMetadata = { renderModes: ['human', 'rgb_array'], renderFps: 30 };
+  /** Set by `make`; null when constructed directly. */
+  readonly spec: EnvSpec | null = null;
+  readonly goalVelocity: number;
 
-  private readonly guard = new EpisodeGuard(this.id, 3, this.maxEpisodeSteps);
+  private readonly guard: EpisodeGuard;
   private position = 0;
   private velocity = 0;
 
+  constructor(options: MountainCarOptions = {}) {
+    const opts = optionsRecord('MountainCar', options);
+    checkKeys('MountainCar', opts, ['goalVelocity', 'maxEpisodeSteps']);
+    this.goalVelocity = optNumber('MountainCar', 'goalVelocity', opts.goalVelocity) ?? 0;
+    this.maxEpisodeSteps = optPositiveInt('MountainCar', 'maxEpisodeSteps', opts.maxEpisodeSteps) ?? 200;
+    this.guard = new EpisodeGuard(this.id, 3, this.maxEpisodeSteps);
+  }
+
+  get unwrapped(): Env {
+    return this;
+  }
+
+  /** Nothing to release: rendering draws onto a canvas the caller owns. */
+  close(): void {}
+
+  toString(): string {
+    return describeEnv('MountainCar', this.spec);
+  }
+
+  /** Gymnasium's reset: position uniform in [low, high) (default [−0.6, −0.4); `options` may set them), velocity 0. */
   reset(options: ResetOptions = {}): ResetResult {
+    const [low, high] = resetBounds(this.id, options.options, -0.6, -0.4);
     const rng = this.guard.beginReset(options.seed);
-    this.position = rng.uniform(-0.6, -0.4);
+    this.position = rng.uniform(low, high);
     this.velocity = 0;
     return { obs: this.observation(), info: {} };
   }
@@ -51,7 +85,7 @@ export class MountainCar implements Env {
     if (position === MIN_POSITION && velocity < 0) velocity = 0;
     this.position = position;
     this.velocity = velocity;
-    const terminated = position >= GOAL_POSITION && velocity >= GOAL_VELOCITY;
+    const terminated = position >= GOAL_POSITION && velocity >= this.goalVelocity;
     const truncated = this.guard.endStep(terminated);
     return { obs: this.observation(), reward: -1.0, terminated, truncated, info: {} };
   }

@@ -12,7 +12,6 @@ const EXPERTS: Readonly<Record<string, Policy>> = {
   'Acrobot-v1': acrobotExpert,
   'MountainCar-v0': mountainCarExpert,
   'LunarLander-v3': lunarLanderHeuristic,
-  'LunarLander-v2': lunarLanderHeuristic,
 };
 
 /** Ids that have a built-in expert (every id `make` accepts). */

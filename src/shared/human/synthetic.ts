@@ -14,11 +14,10 @@ import { make } from '../envs/registry.js';
 import { datasetEnvSpec } from '../data/envs.js';
 import { expert } from '../experts/index.js';
 import { InvalidArgumentError } from '../errors.js';
-import { CounterRng } from '../rng/philox.js';
+import { CounterRng, RngPurpose } from '../rng/philox.js';
 import { HUMAN_EPISODE_FORMAT, HUMAN_EPISODE_VERSION, type HumanEpisode } from './episode.js';
 
-/** Stream id of the synthetic players' draws (distinct from the RngPurpose ids). */
-const SYNTH_PURPOSE = 0x5e1f;
+// Sub-streams under RngPurpose.syntheticHuman.
 const TRAITS = 1;
 const SCHEDULE = 2;
 const PLAY = 3;
@@ -63,7 +62,7 @@ export function syntheticParticipantId(p: number): string {
 
 /** The traits of simulated participant `p` (0-based) for generator seed `seed`. */
 export function syntheticTraits(seed: number, p: number): SyntheticTraits {
-  const r = CounterRng.from(seed, SYNTH_PURPOSE, TRAITS, p);
+  const r = CounterRng.from(seed, RngPurpose.syntheticHuman, TRAITS, p);
   const u = (lo: number, hi: number): number => lo + (hi - lo) * r.nextFloat();
   return {
     initialSkill: u(0.1, 0.3),
@@ -155,7 +154,7 @@ export function synthesizeHumanEpisodes(opts: SyntheticOptions): HumanEpisode[] 
   // The schedule first (runs per session and game), so progress can report a total.
   const plan: { p: number; day: number; slot: number; env: string; runs: number }[] = [];
   for (let p = 0; p < opts.participants; p++) {
-    const r = CounterRng.from(seed, SYNTH_PURPOSE, SCHEDULE, p);
+    const r = CounterRng.from(seed, RngPurpose.syntheticHuman, SCHEDULE, p);
     for (let day = 0; day < opts.days; day++) {
       for (let slot = 0; slot < sessionsPerDay; slot++) {
         for (const env of envIds) plan.push({ p, day, slot, env, runs: minRuns + r.nextInt(maxRuns - minRuns + 1) });
@@ -174,7 +173,8 @@ export function synthesizeHumanEpisodes(opts: SyntheticOptions): HumanEpisode[] 
     const key = `${s.p}|${s.day}|${s.slot}`;
     if (key !== lastKey) {
       // Sessions start 9:00 + slot × 14 h / sessionsPerDay, with up to 45 minutes of lateness.
-      const late = CounterRng.from(seed, SYNTH_PURPOSE, SCHEDULE, s.p, s.day, s.slot).nextFloat() * 45 * 60_000;
+      const late =
+        CounterRng.from(seed, RngPurpose.syntheticHuman, SCHEDULE, s.p, s.day, s.slot).nextFloat() * 45 * 60_000;
       clock = day0 + s.day * 24 * hourMs + (9 + (s.slot * 14) / sessionsPerDay) * hourMs + late;
       lastKey = key;
     }
@@ -185,7 +185,7 @@ export function synthesizeHumanEpisodes(opts: SyntheticOptions): HumanEpisode[] 
       const n = counter.get(envKey) ?? 0;
       counter.set(envKey, n + 1);
       const envIdx = envIds.indexOf(s.env);
-      const rng = CounterRng.from(seed, SYNTH_PURPOSE, PLAY, s.p, envIdx, n);
+      const rng = CounterRng.from(seed, RngPurpose.syntheticHuman, PLAY, s.p, envIdx, n);
       const episodeSeed = rng.nextUint32();
       const skill = syntheticSkill(traits, session, run);
       const played = playSyntheticEpisode(s.env, episodeSeed, traits, skill, rng);

@@ -4,6 +4,7 @@
  * src/distributions/distributions.c). Only the paths Gymnasium's environments draw from are ported.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { EXP_R, EXP_ZIGGURAT, NORMAL_INV_R, NORMAL_R, NORMAL_ZIGGURAT } from './numpy_ziggurat.js';
 
 // SeedSequence hashing constants (Melissa O'Neill's seed_seq_fe design, as NumPy uses them).
 const INIT_A = 0x43b0d7e5;
@@ -330,6 +331,53 @@ export class NumpyGenerator {
     return out;
   }
 
+  /**
+   * `standard_normal()`: NumPy's ziggurat on one 64-bit draw (8 bits of layer, 1 sign bit, 52 bits of abscissa),
+   * with its tail and wedge fallbacks.
+   */
+  standardNormal(): number {
+    const { k, w, f } = NORMAL_ZIGGURAT;
+    const halves = this.halves;
+    for (;;) {
+      this.bitGenerator.nextUint64Halves(halves);
+      const hi = halves[0];
+      const lo = halves[1];
+      const idx = lo & 0xff;
+      const negative = (lo >>> 8) & 1;
+      // Bits 9..60 of the 64-bit word: 23 from the low half, 29 from the high half.
+      const rabs = (hi & 0x1fffffff) * 8388608 + (lo >>> 9);
+      const x = negative ? -(rabs * w[idx]) : rabs * w[idx];
+      if (rabs < k[idx]) return x;
+      if (idx === 0) {
+        for (;;) {
+          const xx = -NORMAL_INV_R * Math.log(1.0 - this.bitGenerator.nextDouble());
+          const yy = -Math.log(1.0 - this.bitGenerator.nextDouble());
+          if (yy + yy > xx * xx) return (lo >>> 17) & 1 ? -(NORMAL_R + xx) : NORMAL_R + xx;
+        }
+      }
+      if ((f[idx - 1] - f[idx]) * this.bitGenerator.nextDouble() + f[idx] < Math.exp(-0.5 * x * x)) return x;
+    }
+  }
+
+  /** `standard_exponential()`: NumPy's ziggurat on one 64-bit draw (3 bits dropped, 8 of layer, 53 of abscissa). */
+  standardExponential(): number {
+    const { k, w, f } = EXP_ZIGGURAT;
+    const halves = this.halves;
+    for (;;) {
+      this.bitGenerator.nextUint64Halves(halves);
+      const hi = halves[0];
+      const lo = halves[1];
+      const idx = (lo >>> 3) & 0xff;
+      const ri = hi * 2097152 + (lo >>> 11); // bits 11..63
+      const x = ri * w[idx];
+      if (ri < k[idx]) return x;
+      if (idx === 0) return EXP_R - Math.log(1.0 - this.bitGenerator.nextDouble());
+      if ((f[idx - 1] - f[idx]) * this.bitGenerator.nextDouble() + f[idx] < Math.exp(-x)) return x;
+    }
+  }
+
+  private readonly halves = new Uint32Array(2);
+
   private lemire32(rng: number): number {
     const rngExcl = rng + 1;
     let x = this.bitGenerator.nextUint32();
@@ -384,10 +432,16 @@ function osEntropy(): bigint {
  * OS entropy, as NumPy does. Throws InvalidArgumentError for negative or non-integer seeds.
  */
 export function npRandom(seed?: number): NumpyGenerator {
+  return npRandomSeeded(seed).rng;
+}
+
+/** `npRandom` that also returns the seed used (the OS entropy when none was given), as Gymnasium's `np_random`. */
+export function npRandomSeeded(seed?: number): { rng: NumpyGenerator; seed: number | bigint } {
   if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) {
     throw new InvalidArgumentError(
       `seed must be a non-negative integer (up to 2^53-1), got ${String(seed)}; pass e.g. { seed: 42 } or omit it`,
     );
   }
-  return new NumpyGenerator(PCG64.fromSeedSequence(new SeedSequence(seed ?? osEntropy())));
+  const used = seed ?? osEntropy();
+  return { rng: new NumpyGenerator(PCG64.fromSeedSequence(new SeedSequence(used))), seed: used };
 }

@@ -65,22 +65,8 @@ export function philox4x32_10(
   out[3] = c3;
 }
 
-/** Stream-id constants for `CounterRng.from(seed, purpose, ...)`: different uses of one seed never share draws. */
-export const RngPurpose = {
-  init: 1,
-  mutation: 2,
-  sigma: 3,
-  selection: 4,
-  batch: 5,
-  rollout: 6,
-  split: 7,
-  dataset: 8,
-  envReset: 9,
-  crossover: 10,
-  dropout: 11,
-} as const;
-
-export type RngPurposeName = keyof typeof RngPurpose;
+// The purpose ids live in one table of their own; re-exported here, where callers of CounterRng look for them.
+export { RngPurpose, type RngPurposeName } from './purposes.js';
 
 const TWO32 = 4294967296;
 const INV_TWO24 = 1 / 16777216;

@@ -16,8 +16,8 @@ import { foldKey, type BlockFunction } from './stream_keys.js';
 import type { FitnessKind } from './types.js';
 import { chunkRows, evalRowsFunc, normalsRowBytes, rowsFunc, varyRegions } from './vary_wasm.js';
 
-/** Stream id of macro-F1 sampling noise (distinct from the algorithms' purposes). */
-export const FITNESS_SAMPLING_PURPOSE = 11;
+/** Stream id of macro-F1 sampling noise (from the one purpose table). */
+export const FITNESS_SAMPLING_PURPOSE = RngPurpose.fitnessSampling;
 
 const TWO32 = 4294967296;
 /** Memory `drawAhead` may keep normals in (bytes), and agents it draws between checks of `stop`. */

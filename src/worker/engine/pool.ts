@@ -11,7 +11,8 @@
  * of threads or on who computed which row: every row's noise is keyed by (seed, generation, agent).
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startThread, workerModule } from '../../platform/threads.js';
 import { EvoscaleError, InvalidArgumentError } from '../../shared/errors.js';
 import type { EvolutionState } from '../../shared/algorithms/types.js';
 import {
@@ -100,15 +101,7 @@ export class CpuPool {
   private spawn(index: number, sab: SharedArrayBuffer): Slot {
     const { port1, port2 } = new MessageChannel();
     const workerData = { ctrl: sab, base: index * CTRL_INTS, claims: claimIndex(this.threads - 1), port: port2 };
-    // Under tsx (tests, `node --import tsx`) the worker registers tsx's loader before loading the .ts module.
-    const ts = import.meta.url.endsWith('.ts');
-    const url = new URL(`./pool_worker${ts ? '.ts' : '.js'}`, import.meta.url);
-    const worker = ts
-      ? new Worker(
-          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true, workerData, transferList: [port2] },
-        )
-      : new Worker(url, { workerData, transferList: [port2] });
+    const worker = startThread(workerModule(import.meta.url, './pool_worker'), { workerData, transferList: [port2] });
     const slot: Slot = { worker, port: port1, seq: 0 };
     worker.on('error', (e) => (slot.dead = `worker thread ${index} failed: ${e.message}`));
     worker.on('exit', (code) => (slot.dead ??= `worker thread ${index} exited (code ${code})`));

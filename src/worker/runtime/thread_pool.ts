@@ -4,15 +4,12 @@
  * thread free (a worker process must keep answering heartbeats while it evaluates).
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { startPool, workerModule } from '../../platform/threads.js';
 import type { EvolutionState } from '../../shared/algorithms/types.js';
 import type { NeRunSpec } from '../../shared/protocol/index.js';
 import type { BackendName } from '../engine/index.js';
 import type { ShardTask, ShardTaskResult } from './thread_task.js';
-
-// Under tsx (tests, `node --import tsx`) the thread loads the TypeScript source; worker threads inherit
-// the --import flag, so tsx compiles it there too.
-const taskFile = new URL(`./thread_task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 export class ThreadPool {
   readonly threads: number;
@@ -24,8 +21,7 @@ export class ThreadPool {
     private readonly backend: BackendName = 'cpu',
   ) {
     this.threads = Math.max(1, Math.floor(threads));
-    this.pool = new Piscina({
-      filename: taskFile,
+    this.pool = startPool(workerModule(import.meta.url, './thread_task'), {
       minThreads: this.threads,
       maxThreads: this.threads,
       // Queued tasks wait for a thread instead of failing: the scheduler keeps at most one per thread anyway.

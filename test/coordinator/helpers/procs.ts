@@ -77,7 +77,7 @@ export function killAll(procs: readonly Proc[]): void {
 }
 
 /** The process's exit code, failing with its stderr when it is not 0. */
-export async function expectSuccess(p: Proc, what: string, timeoutMs = 60_000): Promise<void> {
+export async function expectSuccess(p: Proc, what: string, timeoutMs = 300_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const code = await Promise.race([
     p.exited,

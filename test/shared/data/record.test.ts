@@ -4,6 +4,7 @@ import { episodeSeed, recordRollouts } from '../../../src/shared/data/record.js'
 import { observationAt, validateDataset } from '../../../src/shared/data/dataset.js';
 import { summarizeDataset } from '../../../src/shared/data/summary.js';
 import { LunarLander } from '../../../src/shared/envs/lunar_lander.js';
+import { Box, Discrete } from '../../../src/shared/envs/spaces.js';
 import type { Env, StepResult } from '../../../src/shared/envs/types.js';
 import { lunarLanderHeuristic } from '../../../src/shared/experts/lunar_lander.js';
 
@@ -55,9 +56,15 @@ test('an env that reuses its observation buffer is still recorded as it was befo
   const buf = new Float32Array(4);
   const env: Env = {
     id: 'CartPole-v1',
-    observationSpace: { kind: 'box', shape: [4], low: new Float32Array(4), high: new Float32Array(4) },
-    actionSpace: { kind: 'discrete', n: 2 },
+    observationSpace: new Box(0, 0, [4]),
+    actionSpace: new Discrete(2),
     maxEpisodeSteps: 500,
+    spec: null,
+    metadata: { renderModes: [], renderFps: 50 },
+    get unwrapped(): Env {
+      return env;
+    },
+    close: () => undefined,
     renderFps: 50,
     renderSize: { width: 1, height: 1 },
     reset: () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initParams, paramCount, type MlpSpec } from '../../../src/shared/model/mlp.js';
 import { CounterRng, RngPurpose } from '../../../src/shared/rng/philox.js';
-import { meanEpisodeReturn } from '../../../src/experiments/evaluate.js';
+import { meanEpisodeReturn } from '../../../src/trials/evaluate.js';
 import { episodeSeeds, meanEpisodeReturns } from '../../../src/worker/rollout/episode_returns.js';
 
 const spec: MlpSpec = { inputs: 4, hidden: [8], outputs: 2, activation: 'tanh' };

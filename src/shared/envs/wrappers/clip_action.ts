@@ -1,6 +1,6 @@
 /** Gymnasium's `ClipAction`: continuous actions clipped into the Box action space before they reach the env. */
 import { EnvError } from '../types.js';
-import type { BoxSpace } from '../types.js';
+import type { Box } from '../spaces.js';
 import { boxSpace, isBox, sizeOf } from './spaces.js';
 import { Wrapper, type CoreEnv, type ObsOf, type WrapperStepResult } from './wrapper.js';
 
@@ -9,11 +9,11 @@ export class ClipAction<E extends CoreEnv<unknown, Float32Array>> extends Wrappe
   ObsOf<E>,
   ArrayLike<number>,
   E['observationSpace'],
-  BoxSpace
+  Box
 > {
   private readonly low: Float32Array;
   private readonly high: Float32Array;
-  private readonly space: BoxSpace;
+  private readonly space: Box;
 
   constructor(env: E) {
     super(env);
@@ -31,7 +31,7 @@ export class ClipAction<E extends CoreEnv<unknown, Float32Array>> extends Wrappe
     this.space = boxSpace(new Float32Array(n).fill(-Infinity), new Float32Array(n).fill(Infinity), inner.shape);
   }
 
-  override get actionSpace(): BoxSpace {
+  override get actionSpace(): Box {
     return this.space;
   }
 

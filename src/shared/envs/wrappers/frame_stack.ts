@@ -4,7 +4,8 @@
  * the default), zeros ('zero'), or a given observation.
  */
 import { EnvError } from '../types.js';
-import type { BoxSpace, ResetOptions } from '../types.js';
+import type { ResetOptions } from '../types.js';
+import type { Box } from '../spaces.js';
 import { boxSpace, isBox, sizeOf } from './spaces.js';
 import { Wrapper, type ActOf, type CoreEnv, type WrapperResetResult, type WrapperStepResult } from './wrapper.js';
 
@@ -17,13 +18,13 @@ export class FrameStackObservation<E extends CoreEnv<Float32Array, never>> exten
   E,
   Float32Array,
   ActOf<E>,
-  BoxSpace
+  Box
 > {
   private readonly frames: Float32Array[];
   private readonly padding: 'reset' | 'zero' | 'custom';
   private paddingValue: Float32Array;
   private readonly obsSize: number;
-  private readonly space: BoxSpace;
+  private readonly space: Box;
 
   constructor(
     env: E,
@@ -74,7 +75,7 @@ export class FrameStackObservation<E extends CoreEnv<Float32Array, never>> exten
     this.frames = Array.from({ length: stackSize }, () => this.paddingValue);
   }
 
-  override get observationSpace(): BoxSpace {
+  override get observationSpace(): Box {
     return this.space;
   }
 

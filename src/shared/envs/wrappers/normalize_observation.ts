@@ -7,7 +7,8 @@
  * operands are cast to float32 first), so the outputs equal Gymnasium's bit for bit.
  */
 import { EnvError } from '../types.js';
-import type { BoxSpace, ResetOptions } from '../types.js';
+import type { ResetOptions } from '../types.js';
+import type { Box } from '../spaces.js';
 import { boxSpace, isBox, sizeOf } from './spaces.js';
 import { Wrapper, type ActOf, type CoreEnv, type WrapperResetResult, type WrapperStepResult } from './wrapper.js';
 
@@ -22,7 +23,7 @@ export class NormalizeObservation<E extends CoreEnv<Float32Array, never>> extend
   E,
   Float32Array,
   ActOf<E>,
-  BoxSpace
+  Box
 > {
   /** Running mean of the observations seen (float32). */
   readonly mean: Float32Array;
@@ -33,7 +34,7 @@ export class NormalizeObservation<E extends CoreEnv<Float32Array, never>> extend
   /** Gymnasium's `update_running_mean`: false freezes the statistics (e.g. for evaluation). */
   updateRunningMean = true;
   readonly epsilon: number;
-  private readonly space: BoxSpace;
+  private readonly space: Box;
 
   constructor(env: E, options: NormalizeObservationOptions = {}) {
     super(env);
@@ -57,7 +58,7 @@ export class NormalizeObservation<E extends CoreEnv<Float32Array, never>> extend
     this.space = boxSpace(new Float32Array(n).fill(-Infinity), new Float32Array(n).fill(Infinity), inner.shape);
   }
 
-  override get observationSpace(): BoxSpace {
+  override get observationSpace(): Box {
     return this.space;
   }
 

@@ -1,9 +1,9 @@
 /** The Box spaces wrappers build when they change the shape or bounds of observations or actions. */
-import type { BoxSpace } from '../types.js';
+import { Box } from '../spaces.js';
 
 /** A float32 Box with the given bounds (one value per element, row-major) and shape. */
-export function boxSpace(low: ArrayLike<number>, high: ArrayLike<number>, shape: readonly number[]): BoxSpace {
-  return { kind: 'box', shape: [...shape], low: Float32Array.from(low), high: Float32Array.from(high) };
+export function boxSpace(low: ArrayLike<number>, high: ArrayLike<number>, shape: readonly number[]): Box {
+  return new Box(low, high, shape);
 }
 
 /** Number of elements of a shape. */

@@ -21,7 +21,7 @@ describe('wrappers compose over any env and forward what they do not change', ()
     assert.deepEqual(env.renderSize, base.renderSize);
     assert.equal(env.maxEpisodeSteps, 50);
     assert.equal(env.unwrapped, base);
-    assert.equal(String(env), '<RecordEpisodeStatistics<TimeLimit<MountainCar-v0>>>');
+    assert.equal(String(env), `<RecordEpisodeStatistics<TimeLimit${String(base)}>>`);
   });
 
   it('forwards spec, metadata and close() where the wrapped env has them', () => {
@@ -49,6 +49,8 @@ describe('wrappers compose over any env and forward what they do not change', ()
     assert.equal(obs.length, 8);
     assert.deepEqual(obs.subarray(0, 4), obs.subarray(4, 8));
     assert.deepEqual(env.observationSpace.shape, [2, 4]);
+    const stacked: Env = new FrameStackObservation(make('CartPole-v1'), 3);
+    assert.ok(stacked.observationSpace.contains(stacked.reset({ seed: 1 }).obs), 'the stacked space is a Box class');
   });
 
   it('TransformObservation maps reset and step observations and takes the new space', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRuntimeMetrics, quantile } from '../../src/coordinator/metrics/registry.js';
-import { serveMetrics } from '../../src/coordinator/metrics/server.js';
+import { createRuntimeMetrics, quantile } from '../../src/metrics/registry.js';
+import { serveMetrics } from '../../src/metrics/server.js';
 
 describe('metrics', () => {
   it('are served on /metrics with evoscale_ names, units and _total counters', async () => {

@@ -1,12 +1,9 @@
 /** Test-set and environment evaluation of one parameter vector, shared by every method. */
 import { actionMatch, crossEntropy, macroF1, sampledMacroF1 } from '../shared/fitness/metrics.js';
 import { argmaxRows, forward, forwardScratch, greedyPolicy, type MlpSpec } from '../shared/model/mlp.js';
-import { CounterRng } from '../shared/rng/philox.js';
+import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
 import { make } from '../shared/envs/registry.js';
 import type { LabelledData } from '../worker/sgd/trainer.js';
-
-/** Stream id of the sampling noise used when scoring sampled macro-F1 on the test set. */
-const EVAL_SAMPLING_PURPOSE = 12;
 
 export interface TestMetrics {
   testLoss: number;
@@ -32,7 +29,7 @@ export function evaluateOnData(
   const pred = argmaxRows(logits, data.n, k);
   return {
     testLoss: crossEntropy(logits, data.y, k),
-    testMacroF1: sampledMacroF1(logits, data.y, k, trials, CounterRng.from(seed, EVAL_SAMPLING_PURPOSE, evalIndex)),
+    testMacroF1: sampledMacroF1(logits, data.y, k, trials, CounterRng.from(seed, RngPurpose.evalSampling, evalIndex)),
     testMacroF1Greedy: macroF1(data.y, pred),
     testActionMatch: actionMatch(data.y, pred),
   };

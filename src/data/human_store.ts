@@ -14,11 +14,11 @@ import {
   readdirSync,
   readFileSync,
   readSync,
-  renameSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fsyncDir, writeFileAtomic } from '../platform/atomic_file.js';
 import { parseHumanEpisode, type HumanEpisode } from '../shared/human/episode.js';
 import { EvoscaleError } from '../shared/errors.js';
 
@@ -82,23 +82,6 @@ export function appendEpisodes(path: string, episodes: readonly HumanEpisode[]):
   if (created) fsyncDir(dirname(path));
 }
 
-/** Flushes a folder's entries to disk; a no-op where the platform cannot open folders (Windows). */
-export function fsyncDir(dir: string): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on folders; the data itself is already synced.
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Cuts a torn last line (a crash mid-append, never acknowledged) off `path` so the next append starts on a line of
  * its own; the cut bytes are kept in `<path>.torn-<time>` for inspection. Returns that file, or null when the file
@@ -131,15 +114,13 @@ export function repairTornTail(path: string): string | null {
   }
 }
 
-/** Replaces `path` with exactly these episodes (temp file, fsync, rename: readers see the old or the new file). */
+/** Replaces `path` with exactly these episodes (the atomic writer: readers see the old or the new file). */
 export function replaceEpisodeFile(path: string, episodes: readonly HumanEpisode[]): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    appendEpisodes(tmp, episodes);
+    writeFileAtomic(path, episodes.map((e) => JSON.stringify(e) + '\n').join(''));
   } catch (e) {
-    throw new HumanDataError(`${tmp}: cannot write (${(e as Error).message})`);
+    throw new HumanDataError((e as Error).message);
   }
-  renameSync(tmp, path);
 }
 
 /**

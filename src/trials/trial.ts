@@ -20,7 +20,7 @@ import { evaluateShardInline } from '../worker/engine/cpu_kernel.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
 import type { Method, NeMethod, SgdMethod } from './methods.js';
-import { MinibatchSampler } from './minibatch.js';
+import { MinibatchSampler } from '../worker/sgd/minibatch.js';
 import { TrialDirectory } from './results.js';
 
 export interface Budget {
@@ -91,6 +91,9 @@ export interface TrialSummary {
   paramsSha256: string;
   fitnessHistory?: number[];
 }
+
+/** A trial's results folder, typed with what `runTrial` writes there. */
+export type TrialFolder = TrialDirectory<MetricRecord, TrialSummary, TrialSpec>;
 
 export interface TrialHooks {
   onProgress?: (done: number, total: number) => void;
@@ -215,8 +218,8 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
 }
 
 /** Runs (or resumes) a trial to completion and returns its summary; writes every result file on the way. */
-export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, hooks: TrialHooks = {}): TrialSummary {
-  const done = dir.summary<TrialSummary>();
+export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hooks: TrialHooks = {}): TrialSummary {
+  const done = dir.summary();
   if (done && hooks.resume) return done;
   if (paramCount(spec.model) <= 0) throw new Error('empty model');
   const init = initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init));
@@ -226,10 +229,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
     const sameConfig = JSON.stringify(dir.config()) === JSON.stringify(JSON.parse(JSON.stringify(spec)));
     if (raw && sameConfig) cp = codec.unpack(raw) as Checkpoint;
   }
-  if (cp)
-    dir.rewriteMetrics(
-      dir.metrics<MetricRecord>().filter((r) => r.step <= cp.step) as unknown as Record<string, unknown>[],
-    );
+  if (cp) dir.rewriteMetrics(dir.metrics().filter((r) => r.step <= cp.step));
   else dir.begin(spec);
 
   const learner =
@@ -257,7 +257,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
       ...extra,
       ...m,
     };
-    dir.appendMetric(rec as unknown as Record<string, unknown>);
+    dir.appendMetric(rec);
     evalIndex++;
     if (evalIndex % spec.checkpointEvery === 0) {
       const c: Checkpoint = {
@@ -284,7 +284,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
     if ((bySeconds ? elapsed() : step) >= target) record(last);
     if ((step & 63) === 0) hooks.onProgress?.(progress(), 1);
   }
-  const metrics = dir.metrics<MetricRecord>();
+  const metrics = dir.metrics();
   if (metrics.length === 0 || metrics[metrics.length - 1].step !== step) record(last);
 
   const params = learner.params();

@@ -1,7 +1,6 @@
 /** Turns a loaded dataset and a trial's split into the train/test arrays a trial consumes. */
 import type { Dataset } from '../shared/data/dataset.js';
 import { experiment1Split, experiment2Split } from '../shared/data/splits.js';
-import { loadDataset } from '../data/load.js';
 import type { LabelledData } from '../worker/sgd/trainer.js';
 import type { TrialData, TrialSpec } from './trial.js';
 
@@ -40,18 +39,4 @@ export function trialData(spec: TrialSpec, ds: Dataset): TrialData {
     trainFractions: [fraction],
   });
   return { train: gather(ds, split.train[0].indices), test: gather(ds, split.test) };
-}
-
-const cache = new Map<string, Promise<Dataset>>();
-
-/** Loads a dataset once per thread (trials of one experiment share it). */
-export function loadDatasetCached(ref: string, steps?: number): Promise<Dataset> {
-  const key = `${ref}#${steps ?? ''}`;
-  let p = cache.get(key);
-  if (!p) {
-    p = loadDataset(ref, steps !== undefined ? { steps } : {});
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
 }

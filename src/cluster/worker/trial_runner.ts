@@ -1,17 +1,17 @@
 /**
  * Runs whole trials (SGD baselines, small neuroevolution trials) for the coordinator: the trial's folder is
- * recreated in a temporary directory from the files sent (so a checkpoint resumes), the experiments' trial
- * runner trains it on a pool thread, and the finished folder is sent back for the coordinator to store.
+ * recreated in a temporary directory from the files sent (so a checkpoint resumes), the embedded trial executor
+ * (the same one `run` and `sweep` use on one machine) trains it on a pool thread, and the finished folder is sent
+ * back for the coordinator to store.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.js';
-import type { TrialSpec } from '../../experiments/trial.js';
-import type { TrialTask } from '../../experiments/trial_worker.js';
+import type { TrialSpec } from '../../trials/trial.js';
+import { isTempFile } from '../../platform/atomic_file.js';
+import { embeddedTrialExecutor } from '../../trials/executor.js';
 
 export interface TrialProgress {
   readonly done: number;
@@ -29,11 +29,6 @@ export interface TrialRunner {
   run(msg: TrainTrialMessage, onProgress: (p: TrialProgress) => void): Promise<TrialOutput>;
   close(): Promise<void>;
 }
-
-const trialFile = new URL(
-  `../../experiments/trial_worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-  import.meta.url,
-).href;
 
 /** Checks the fields of a trial spec the worker relies on before handing it to the trial runner. */
 export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
@@ -55,7 +50,7 @@ export function readFolder(dir: string): Record<string, Uint8Array> {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (!name.includes('.tmp-')) out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
+      else if (!isTempFile(name)) out[relative(dir, p).split('\\').join('/')] = new Uint8Array(readFileSync(p));
     }
   };
   walk(dir);
@@ -86,35 +81,22 @@ function lastLoss(dir: string): number | undefined {
 
 /** A runner with `threads` trials at once. */
 export function createTrialRunner(threads: number): TrialRunner {
-  const pool = new Piscina({
-    filename: trialFile,
-    minThreads: 0,
-    maxThreads: Math.max(1, threads),
-    idleTimeout: 30_000,
-  });
+  const executor = embeddedTrialExecutor(Math.max(1, threads));
   return {
     async run(msg, onProgress) {
       const spec = checkTrialSpec(msg.trial, msg.trialId);
       const dir = mkdtempSync(join(tmpdir(), 'evoscale-trial-'));
       try {
         writeFolder(dir, msg.files);
-        const { port1, port2 } = new MessageChannel();
-        port1.on('message', (m: { done: number; total: number }) => {
+        const summary = await executor.run(spec, dir, (p) => {
           const loss = lastLoss(dir);
-          onProgress({ done: m.done, total: m.total, ...(loss !== undefined ? { loss } : {}) });
+          onProgress({ done: p.done, total: p.total, ...(loss !== undefined ? { loss } : {}) });
         });
-        const task: TrialTask = { spec, dir, resume: true, port: port2 };
-        let summary: unknown;
-        try {
-          summary = await pool.run(task, { transferList: [port2] });
-        } finally {
-          port1.close();
-        }
         return { summary: JSON.parse(JSON.stringify(summary)) as JsonObject, files: readFolder(dir) };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    close: () => pool.destroy(),
+    close: () => executor.close(),
   };
 }

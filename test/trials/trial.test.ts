@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateExpertDataset } from '../../src/shared/data/generate.js';
 import { expMlp, EXP1_MLP } from '../../src/shared/model/mlp.js';
-import { trialData } from '../../src/experiments/data.js';
-import { EXP1_METHODS, EXP2_METHODS } from '../../src/experiments/methods.js';
-import { TrialDirectory } from '../../src/experiments/results.js';
-import { runTrial, type MetricRecord, type TrialSpec } from '../../src/experiments/trial.js';
+import { trialData } from '../../src/trials/data.js';
+import { EXP1_METHODS, EXP2_METHODS } from '../../src/trials/methods.js';
+import { TrialDirectory } from '../../src/trials/results.js';
+import { runTrial, type TrialFolder, type TrialSpec } from '../../src/trials/trial.js';
 
 const root = mkdtempSync(join(tmpdir(), 'evoscale-trial-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -35,9 +35,9 @@ function spec2(method: string, steps: number): TrialSpec {
 describe('a trial', () => {
   it('writes config, metrics at every runtime point, summary and final params', () => {
     const spec = spec2('ga_adaptive_ce', 40);
-    const dir = new TrialDirectory(join(root, 'a'));
+    const dir: TrialFolder = new TrialDirectory(join(root, 'a'));
     const s = runTrial(spec, trialData(spec, ds), dir);
-    const m = dir.metrics<MetricRecord>();
+    const m = dir.metrics();
     assert.deepEqual(
       m.map((r) => Math.round(r.runtimePct)),
       [0, 13, 25, 38, 50, 63, 75, 88, 100],
@@ -60,7 +60,7 @@ describe('a trial', () => {
     it(`${method}: a crash mid-run loses nothing — resuming from the checkpoint ends bit-identical to an uninterrupted run`, () => {
       const spec = spec2(method, method === 'sgd' ? 400 : 200);
       const whole = runTrial(spec, trialData(spec, ds), new TrialDirectory(join(root, `w_${method}`)));
-      const dir = new TrialDirectory(join(root, `c_${method}`));
+      const dir: TrialFolder = new TrialDirectory(join(root, `c_${method}`));
       let calls = 0;
       assert.throws(
         () =>
@@ -75,7 +75,7 @@ describe('a trial', () => {
       const resumed = runTrial(spec, trialData(spec, ds), dir, { resume: true });
       assert.equal(resumed.paramsSha256, whole.paramsSha256);
       assert.deepEqual(resumed.fitnessHistory, whole.fitnessHistory);
-      const steps = dir.metrics<MetricRecord>().map((r) => r.step);
+      const steps = dir.metrics().map((r) => r.step);
       assert.deepEqual(
         steps,
         [...new Set(steps)].sort((x, y) => x - y),

@@ -18,14 +18,14 @@ import {
   type TrainTrialMessage,
   type WorkerRole,
 } from '../../shared/protocol/index.js';
-import type { BackendName } from '../engine/index.js';
-import { buildRunContext } from '../runtime/run_context.js';
-import { RunReplica } from '../runtime/replica.js';
-import { specKey } from '../runtime/spec_key.js';
-import { ThreadPool } from '../runtime/thread_pool.js';
-import type { RuntimeMetrics } from '../../coordinator/metrics/registry.js';
-import { SendQueue } from './send_queue.js';
-import { softwareVersion } from './version.js';
+import type { BackendName } from '../../worker/engine/index.js';
+import { buildRunContext } from '../../worker/runtime/run_context.js';
+import { RunReplica } from '../../worker/runtime/replica.js';
+import { specKey } from '../../worker/runtime/spec_key.js';
+import { ThreadPool } from '../../worker/runtime/thread_pool.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
+import { SendQueue } from '../net/send_queue.js';
+import { softwareVersion } from '../net/version.js';
 import type { TrialRunner } from './trial_runner.js';
 
 export interface WorkerClientOptions {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planSweep, validateSweepFile } from '../../src/coordinator/sweep/plan.js';
+import { planSweep, validateSweepFile } from '../../src/experiments/sweep_plan.js';
 
 describe('sweep files', () => {
   it('expand the grid into one trial per experiment × method × dataset × fraction × seed', () => {

@@ -1,40 +1,11 @@
 /**
  * One trial's results folder, as DESIGN.md fixes it: config.json, metrics.jsonl, summary.json, checkpoints/.
- * Every write is crash-safe: whole files go through a temp file + rename, and metrics lines are appended whole,
- * so an interrupted run leaves only complete records behind.
+ * Every write is crash-safe: whole files go through the atomic writer (src/platform), and metrics lines are appended
+ * whole, so an interrupted run leaves only complete records behind.
  */
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-
-/** Writes `data` to `path` atomically: readers see the old file or the new one, never half of one. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${threadId}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-/** Writes JSON atomically, pretty-printed so results are readable by people too. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
-}
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 
 /** Reads a JSON file, or returns undefined when it does not exist. */
 export function readJsonIfExists<T>(path: string): T | undefined {
@@ -59,8 +30,12 @@ export function readJsonl<T>(path: string): T[] {
   return out;
 }
 
-/** The folder of one trial: results/<experiment>/<run-id>/. */
-export class TrialDirectory {
+/**
+ * The folder of one trial: results/<experiment>/<run-id>/. `Metric`, `Summary` and `Config` are the types of its
+ * metrics.jsonl records, summary.json and config.json: one owner writes and reads them back, so reads are typed
+ * as what that owner writes (a folder shipped from a worker is checked by whoever receives it).
+ */
+export class TrialDirectory<Metric extends object = Record<string, unknown>, Summary = unknown, Config = unknown> {
   readonly configPath: string;
   readonly metricsPath: string;
   readonly summaryPath: string;
@@ -79,35 +54,38 @@ export class TrialDirectory {
   }
 
   /** Starts (or restarts from scratch) the trial: clears metrics, writes config. */
-  begin(config: unknown): void {
+  begin(config: Config): void {
     mkdirSync(this.dir, { recursive: true });
     writeJsonAtomic(this.configPath, config);
     writeFileSync(this.metricsPath, '');
   }
 
   /** Appends one metrics record as a single line. */
-  appendMetric(record: Record<string, unknown>): void {
+  appendMetric(record: Metric): void {
     appendFileSync(this.metricsPath, JSON.stringify(record) + '\n');
   }
 
   /** Rewrites metrics.jsonl with exactly `records` (used when resuming: drop records past the checkpoint). */
-  rewriteMetrics(records: readonly Record<string, unknown>[]): void {
+  rewriteMetrics(records: readonly Metric[]): void {
     writeFileAtomic(this.metricsPath, records.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
-  metrics<T = Record<string, unknown>>(): T[] {
-    return readJsonl<T>(this.metricsPath);
+  /** The metrics records written so far (a torn last line is skipped). */
+  metrics(): Metric[] {
+    return readJsonl<Metric>(this.metricsPath);
   }
 
-  config<T>(): T | undefined {
-    return readJsonIfExists<T>(this.configPath);
+  config(): Config | undefined {
+    return readJsonIfExists<Config>(this.configPath);
   }
 
-  summary<T>(): T | undefined {
-    return readJsonIfExists<T>(this.summaryPath);
+  /** The summary, present once the trial finished. */
+  summary(): Summary | undefined {
+    return readJsonIfExists<Summary>(this.summaryPath);
   }
 
-  writeSummary(summary: unknown): void {
+  /** Writes summary.json, which marks the trial complete: call it last. */
+  writeSummary(summary: Summary): void {
     writeJsonAtomic(this.summaryPath, summary);
   }
 

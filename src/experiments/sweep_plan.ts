@@ -18,23 +18,11 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { InvalidArgumentError } from '../../shared/errors.js';
-import { EXP1_DEFAULTS, planExp1, type Exp1Config } from '../../experiments/exp1.js';
-import { EXP2_DEFAULTS, planExp2, type Exp2Config } from '../../experiments/exp2.js';
-import { mergeSettings } from '../../experiments/settings.js';
-import type { TrialSpec } from '../../experiments/trial.js';
-
-export type SweepExperiment = 'exp1' | 'exp2';
-
-export interface SweepTrial {
-  readonly experiment: SweepExperiment;
-  readonly spec: TrialSpec;
-}
-
-export interface SweepPlan {
-  readonly out: string;
-  readonly trials: readonly SweepTrial[];
-}
+import { InvalidArgumentError } from '../shared/errors.js';
+import { EXP1_DEFAULTS, planExp1, type Exp1Config } from './exp1.js';
+import { EXP2_DEFAULTS, planExp2, type Exp2Config } from './exp2.js';
+import { mergeSettings } from './settings.js';
+import type { SweepExperiment, SweepPlan, SweepTrial } from '../coordinator/sweep/run_sweep.js';
 
 export interface SweepGrid {
   readonly experiment: readonly SweepExperiment[];

@@ -2,8 +2,8 @@
  * Mini-batches for neuroevolution, drawn the way SGD draws them: each epoch is a shuffle keyed by
  * (seed, batch, epoch), cut into consecutive batches. Batch b is a pure function of (seed, b).
  */
-import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
-import type { LabelledData } from '../worker/sgd/trainer.js';
+import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
+import type { LabelledData } from './trainer.js';
 
 export class MinibatchSampler {
   private epoch = -1;
