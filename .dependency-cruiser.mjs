@@ -8,7 +8,7 @@ const RANKS = [
   // Node-side building blocks every layer above may use: the atomic file writer, the thread starter, the config
   // file reader.
   ['platform', 'config'],
-  ['data', 'metrics', 'plots'],
+  ['data', 'metrics', 'plots', 'media'],
   ['worker'],
   ['trials'],
   ['cluster'],

@@ -19,3 +19,4 @@ export {
   type CollectServer,
   type CollectServerOptions,
 } from './collect/server.js';
+export * from './media/index.js';
