@@ -41,6 +41,14 @@ export class TrialsFailedError extends EvoscaleError {
   }
 }
 
+/**
+ * Engine threads each trial gets when `threads` threads run `trials` trials: cores a trial has to spare
+ * (fewer trials than threads) split its population; results do not depend on the split.
+ */
+export function engineThreadsPerTrial(threads: number, trials: number): number {
+  return Math.max(1, Math.floor(threads / Math.max(1, Math.min(threads, trials))));
+}
+
 const workerFile = fileURLToPath(new URL('./trial_worker.js', import.meta.url));
 
 /** The one-line result shown when a trial ends. */
@@ -76,13 +84,14 @@ export async function runTrials(
     const { default: run } = await import('./trial_worker.js');
     for (const i of pending) {
       const spec = specs[i];
-      const s = await run({ spec, dir: join(root, spec.id), resume: opts.resume });
+      const s = await run({ spec, dir: join(root, spec.id), resume: opts.resume, threads: 1 });
       results[i] = s;
       opts.progress.finishTrial(spec.id, describe(s));
     }
     return results;
   }
 
+  const engineThreads = engineThreadsPerTrial(threads, pending.length);
   const pool = new Piscina({
     filename: workerFile,
     maxThreads: threads,
@@ -96,7 +105,7 @@ export async function runTrials(
         port1.on('message', (m: { done: number; total: number }) => opts.progress.update(spec.id, m.done, m.total));
         try {
           const s = (await pool.run(
-            { spec, dir: join(root, spec.id), resume: opts.resume, port: port2 },
+            { spec, dir: join(root, spec.id), resume: opts.resume, port: port2, threads: engineThreads },
             { transferList: [port2] },
           )) as TrialSummary;
           results[i] = s;

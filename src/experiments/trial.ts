@@ -9,6 +9,7 @@ import {
   getAlgorithm,
   bestParams,
   restoreState,
+  shareState,
   snapshotState,
   type EvolutionSnapshot,
   type EvolutionState,
@@ -16,7 +17,7 @@ import {
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
-import { evaluateShardInline } from '../worker/engine/cpu_kernel.js';
+import { sharedCpuEngine } from '../worker/engine/cpu_engine.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
 import type { Method, NeMethod, SgdMethod } from './methods.js';
@@ -96,6 +97,11 @@ export interface TrialHooks {
   onProgress?: (done: number, total: number) => void;
   /** Resume from the trial's checkpoint if it has one (else start over). */
   resume?: boolean;
+  /**
+   * Threads a neuroevolution trial splits each generation's population over, this one included (default 1).
+   * Results do not depend on it: every row's noise is keyed by (seed, generation, agent).
+   */
+  threads?: number;
 }
 
 interface Checkpoint {
@@ -152,7 +158,18 @@ function sgdLearner(method: SgdMethod, spec: TrialSpec, data: TrialData, init: F
   };
 }
 
-function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Float32Array, cp?: Checkpoint): Learner {
+/**
+ * One generation is the engine's one pass per agent (vary, forward, fitness: `CpuEngine.evaluatePopulation`,
+ * the path NE runs and the compute benchmark take), then the algorithm's `tell` on the rows it varied.
+ */
+function neLearner(
+  method: NeMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  cp: Checkpoint | undefined,
+  threads: number,
+): Learner {
   const algo = getAlgorithm(method.algorithm);
   const options = {
     populationSize: method.populationSize,
@@ -168,36 +185,35 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
           a === 0 ? init : initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init, a)),
         )
       : init;
+  const engine = sharedCpuEngine(threads);
   let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(start, options as never, spec.seed);
+  // Shared memory lets the engine's threads write their rows straight into the state; `tell` keeps it shared.
+  if (engine.threads > 1) state = shareState(state);
   const whole = method.batchSize === 'all';
   const sampler = whole
     ? null
     : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
+  const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
   let seen = cp?.samplesSeen ?? 0;
   return {
     step: () => {
       const gen = state.generation;
-      const population = algo.ask(state);
       let x = data.train.x;
-      let y = data.train.y as Int32Array;
+      let y = trainY;
       let n = data.train.n;
       if (sampler) {
         n = sampler.load(gen);
         x = sampler.x.subarray(0, n * spec.model.inputs);
         y = sampler.y.subarray(0, n);
       }
-      const fitness = evaluateShardInline({
+      const fitness = engine.evaluatePopulationSync({
         spec: spec.model,
-        params: population,
-        start: 0,
-        end: state.populationSize,
+        state,
         x,
-        y: y instanceof Int32Array ? y : Int32Array.from(y),
+        y,
         n,
         fitness: method.fitness,
         trials: method.trials,
-        seed: spec.seed,
-        generation: gen,
       });
       seen += n * state.populationSize;
       let best = fitness[0];
@@ -235,7 +251,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialDirectory, 
   const learner =
     spec.method.kind === 'sgd'
       ? sgdLearner(spec.method, spec, data, init, cp)
-      : neLearner(spec.method, spec, data, init, cp);
+      : neLearner(spec.method, spec, data, init, cp, hooks.threads ?? 1);
   const bySeconds = spec.budget.seconds !== undefined;
   const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;
   const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;

@@ -10,6 +10,8 @@ export interface TrialTask {
   resume: boolean;
   /** Receives { done, total } progress messages when running in a pool thread. */
   port?: MessagePort;
+  /** Threads a neuroevolution trial may split its population over, this one included (default 1). */
+  threads?: number;
 }
 
 export default async function runTrialTask(task: TrialTask): Promise<TrialSummary> {
@@ -18,6 +20,7 @@ export default async function runTrialTask(task: TrialTask): Promise<TrialSummar
   let last = 0;
   return runTrial(task.spec, trialData(task.spec, ds), new TrialDirectory(task.dir), {
     resume: task.resume,
+    threads: task.threads ?? 1,
     onProgress: port
       ? (done, total) => {
           const now = Date.now();

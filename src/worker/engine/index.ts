@@ -1,4 +1,4 @@
-import { CpuEngine } from './cpu_engine.js';
+import { CpuEngine, sharedCpuEngine } from './cpu_engine.js';
 import { TfjsEngine } from './tfjs_engine.js';
 import type { EvaluationEngine } from './types.js';
 
@@ -24,7 +24,7 @@ export async function createEngine(
   return TfjsEngine.create(backend);
 }
 
-export { CpuEngine, TfjsEngine };
+export { CpuEngine, TfjsEngine, sharedCpuEngine };
 export type { CpuEngineOptions } from './cpu_engine.js';
 export * from './types.js';
 export { evaluateShardInline, FITNESS_SAMPLING_PURPOSE } from './cpu_kernel.js';
