@@ -3,6 +3,7 @@
  * SGD and the adaptive-σ simple GA with CE, each without and with the session/run inputs, trained on the
  * optimisation runs and compared with the human on matched episodes of the test runs.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { expMlp } from '../../shared/model/mlp.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
@@ -135,7 +136,7 @@ export function runPair(
   cfg: Exp3Config,
   data: ParticipantEnvData,
   dir: string,
-  opts: Pick<RunExperimentOptions, 'resume' | 'progress'>,
+  opts: Pick<RunExperimentOptions, 'resume' | 'progress' | 'workers'>,
 ): Exp3PairResult {
   const human = testEpisodes(data);
   const cl = medianTestCl(data);
@@ -150,6 +151,8 @@ export function runPair(
     const tdir = new TrialDirectory(join(dir, 'trials', plan.id));
     const summary: TrialSummary = runTrial(spec, { train, test }, tdir, {
       resume: opts.resume,
+      // Trials run one at a time here: a GA/ES generation splits its population over every thread.
+      threads: Math.max(1, opts.workers ?? availableParallelism()),
       onProgress: (d, t) => opts.progress.update(plan.id, d, t),
     });
     const params = tdir.readFinalParams();
