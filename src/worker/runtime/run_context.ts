@@ -22,7 +22,7 @@ import type { FitnessVector } from '../../shared/protocol/index.js';
 import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
 import { loadDatasetOnce } from '../../data/load.js';
 import { MinibatchSampler } from '../../experiments/minibatch.js';
-import { createEngine, varyAndEvaluateRows, type BackendName } from '../engine/index.js';
+import { createEngine, sharedCpuEngine, type BackendName } from '../engine/index.js';
 import { episodeSeeds, meanEpisodeReturns } from '../rollout/episode_returns.js';
 
 export interface RunContext {
@@ -91,14 +91,19 @@ async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: Bac
         generation: state.generation,
       });
     }
-    const out = new Float32Array(end - start);
-    varyAndEvaluateRows(
-      { spec: spec.model, state, x, y: labels, n, fitness: task.fitness, trials: task.trials },
+    // The one generation entry point experiments' trials use too (one thread here: pool threads and worker
+    // processes each evaluate their own shard of rows).
+    return sharedCpuEngine(1).evaluatePopulationSync({
+      spec: spec.model,
+      state,
+      x,
+      y: labels,
+      n,
+      fitness: task.fitness,
+      trials: task.trials,
       start,
       end,
-      out,
-    );
-    return out;
+    });
   };
 }
 
