@@ -41,14 +41,6 @@ export class TrialsFailedError extends EvoscaleError {
   }
 }
 
-/**
- * Engine threads each trial gets when `threads` threads run `trials` trials: cores a trial has to spare
- * (fewer trials than threads) split its population; results do not depend on the split.
- */
-export function engineThreadsPerTrial(threads: number, trials: number): number {
-  return Math.max(1, Math.floor(threads / Math.max(1, Math.min(threads, trials))));
-}
-
 const workerFile = fileURLToPath(new URL('./trial_worker.js', import.meta.url));
 
 /** The one-line result shown when a trial ends. */
@@ -91,7 +83,8 @@ export async function runTrials(
     return results;
   }
 
-  const engineThreads = engineThreadsPerTrial(threads, pending.length);
+  // Trials running now: each takes its share of the threads before every generation (see trial_worker.ts).
+  const running = new Int32Array(new SharedArrayBuffer(4));
   const pool = new Piscina({
     filename: workerFile,
     maxThreads: threads,
@@ -105,7 +98,7 @@ export async function runTrials(
         port1.on('message', (m: { done: number; total: number }) => opts.progress.update(spec.id, m.done, m.total));
         try {
           const s = (await pool.run(
-            { spec, dir: join(root, spec.id), resume: opts.resume, port: port2, threads: engineThreads },
+            { spec, dir: join(root, spec.id), resume: opts.resume, port: port2, threads, running },
             { transferList: [port2] },
           )) as TrialSummary;
           results[i] = s;

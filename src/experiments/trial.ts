@@ -98,10 +98,11 @@ export interface TrialHooks {
   /** Resume from the trial's checkpoint if it has one (else start over). */
   resume?: boolean;
   /**
-   * Threads a neuroevolution trial splits each generation's population over, this one included (default 1).
+   * Threads a neuroevolution trial splits each generation's population over, this one included (default 1),
+   * or a function asked before every generation (a trial widens when others finish and free their cores).
    * Results do not depend on it: every row's noise is keyed by (seed, generation, agent).
    */
-  threads?: number;
+  threads?: number | (() => number);
 }
 
 interface Checkpoint {
@@ -168,7 +169,7 @@ function neLearner(
   data: TrialData,
   init: Float32Array,
   cp: Checkpoint | undefined,
-  threads: number,
+  threads: number | (() => number),
 ): Learner {
   const algo = getAlgorithm(method.algorithm);
   const options = {
@@ -185,10 +186,9 @@ function neLearner(
           a === 0 ? init : initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init, a)),
         )
       : init;
-  const engine = sharedCpuEngine(threads);
+  const threadsNow = typeof threads === 'function' ? threads : () => threads;
   let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(start, options as never, spec.seed);
-  // Shared memory lets the engine's threads write their rows straight into the state; `tell` keeps it shared.
-  if (engine.threads > 1) state = shareState(state);
+  let shared = false;
   const whole = method.batchSize === 'all';
   const sampler = whole
     ? null
@@ -197,6 +197,12 @@ function neLearner(
   let seen = cp?.samplesSeen ?? 0;
   return {
     step: () => {
+      const engine = sharedCpuEngine(threadsNow());
+      if (engine.threads > 1 && !shared) {
+        // Shared memory lets the engine's threads write their rows straight into the state; `tell` keeps it so.
+        state = shareState(state);
+        shared = true;
+      }
       const gen = state.generation;
       let x = data.train.x;
       let y = trainY;

@@ -10,7 +10,7 @@ import { writeDatasetFile } from '../../src/data/load.js';
 import { trialData } from '../../src/experiments/data.js';
 import { EXP1_METHODS, EXP2_METHODS, type NeMethod } from '../../src/experiments/methods.js';
 import { TrialDirectory } from '../../src/experiments/results.js';
-import { engineThreadsPerTrial } from '../../src/experiments/runner.js';
+import { engineThreadsPerTrial } from '../../src/experiments/trial_worker.js';
 import { runTrial, type TrialSpec } from '../../src/experiments/trial.js';
 import { runNe } from '../../src/coordinator/ne_run.js';
 
@@ -113,5 +113,17 @@ describe('engine threads per trial', () => {
     assert.equal(engineThreadsPerTrial(8, 3), 2);
     assert.equal(engineThreadsPerTrial(1, 1), 1);
     assert.equal(engineThreadsPerTrial(4, 0), 4);
+  });
+
+  it('a trial whose threads change from generation to generation ends as it does on one thread', () => {
+    const spec = exp2Spec('ga_fixed_f1', 24);
+    const one = run(spec, 1);
+    let g = 0;
+    const varying = runTrial(spec, trialData(spec, ds), new TrialDirectory(join(root, `d${dirs++}`)), {
+      threads: () => [1, 2, 3][g++ % 3],
+    });
+    assert.ok(g >= 24, 'asked before every generation');
+    assert.equal(varying.paramsSha256, one.paramsSha256);
+    assert.deepEqual(varying.fitnessHistory, one.fitnessHistory);
   });
 });
