@@ -65,6 +65,9 @@ export function embeddedTrialExecutor(
   });
   const signal = new Signal();
   let running = 0;
+  // Trials running now, seen by every trial thread: each takes its share of the n threads before every
+  // generation, so the last trials of a run widen onto the cores the others freed (see engineThreadsPerTrial).
+  const runningShared = new Int32Array(new SharedArrayBuffer(4));
   return {
     free: () => n - running,
     changed: () => signal.wait(),
@@ -75,7 +78,15 @@ export function embeddedTrialExecutor(
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (m: TrialProgressMessage) => onProgress(m));
       try {
-        const task: TrialTask = { spec, dir, resume: true, port: port2, ...(autoBackend ? { autoBackend } : {}) };
+        const task: TrialTask = {
+          spec,
+          dir,
+          resume: true,
+          port: port2,
+          threads: n,
+          running: runningShared,
+          ...(autoBackend ? { autoBackend } : {}),
+        };
         return (await pool.run(task, { transferList: [port2] })) as TrialSummary;
       } finally {
         port1.close();

@@ -9,6 +9,7 @@ import {
   getAlgorithm,
   bestParams,
   restoreState,
+  shareState,
   snapshotState,
   type EvolutionSnapshot,
   type EvolutionState,
@@ -18,9 +19,8 @@ import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { CPU_BACKEND, loadBackend, type BackendName, type LoadedBackend } from '../worker/engine/backends.js';
-import { evaluateShardInline } from '../worker/engine/cpu_kernel.js';
+import { sharedCpuEngine } from '../worker/engine/cpu_engine.js';
 import { TfjsEngine } from '../worker/engine/tfjs_engine.js';
-import type { ShardRequest } from '../worker/engine/types.js';
 import { TfjsSgdTrainer } from '../worker/sgd/tfjs_trainer.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
@@ -113,6 +113,12 @@ export interface TrialHooks {
   resume?: boolean;
   /** The loaded backend `spec.backend` asked for (see loadTrialBackend); absent means the CPU kernels. */
   backend?: LoadedBackend;
+  /**
+   * Threads a neuroevolution trial splits each generation's population over, this one included (default 1),
+   * or a function asked before every generation (a trial widens when others finish and free their cores).
+   * Results do not depend on it: every row's noise is keyed by (seed, generation, agent).
+   */
+  threads?: number | (() => number);
 }
 
 interface Checkpoint {
@@ -182,13 +188,18 @@ function sgdLearner(
   };
 }
 
+/**
+ * One generation is the engine's one pass per agent (vary, forward, fitness: `CpuEngine.evaluatePopulation`,
+ * the path NE runs and the compute benchmark take), then the algorithm's `tell` on the rows it varied.
+ */
 function neLearner(
   method: NeMethod,
   spec: TrialSpec,
   data: TrialData,
   init: Float32Array,
   backend: LoadedBackend,
-  cp?: Checkpoint,
+  cp: Checkpoint | undefined,
+  threads: number | (() => number),
 ): Learner {
   const algo = getAlgorithm(method.algorithm);
   const options = {
@@ -205,40 +216,60 @@ function neLearner(
           a === 0 ? init : initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init, a)),
         )
       : init;
+  const threadsNow = typeof threads === 'function' ? threads : () => threads;
   let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(start, options as never, spec.seed);
+  let shared = false;
   const whole = method.batchSize === 'all';
   const sampler = whole
     ? null
     : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
+  const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
   let seen = cp?.samplesSeen ?? 0;
   const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
-  const evaluate = (req: ShardRequest): Float32Array =>
-    tfjs === undefined ? evaluateShardInline(req) : tfjs.evaluateSync(req);
   return {
     step: () => {
       const gen = state.generation;
-      const population = algo.ask(state);
       let x = data.train.x;
-      let y = data.train.y as Int32Array;
+      let y = trainY;
       let n = data.train.n;
       if (sampler) {
         n = sampler.load(gen);
         x = sampler.x.subarray(0, n * spec.model.inputs);
         y = sampler.y.subarray(0, n);
       }
-      const fitness = evaluate({
-        spec: spec.model,
-        params: population,
-        start: 0,
-        end: state.populationSize,
-        x,
-        y: y instanceof Int32Array ? y : Int32Array.from(y),
-        n,
-        fitness: method.fitness,
-        trials: method.trials,
-        seed: spec.seed,
-        generation: gen,
-      });
+      let fitness: Float32Array;
+      if (tfjs !== undefined) {
+        // TensorFlow.js evaluates the population `ask` draws; only the CPU engine fuses variation into the pass.
+        fitness = tfjs.evaluateSync({
+          spec: spec.model,
+          params: algo.ask(state),
+          start: 0,
+          end: state.populationSize,
+          x,
+          y,
+          n,
+          fitness: method.fitness,
+          trials: method.trials,
+          seed: spec.seed,
+          generation: gen,
+        });
+      } else {
+        const engine = sharedCpuEngine(threadsNow());
+        if (engine.threads > 1 && !shared) {
+          // Shared memory lets the engine's threads write their rows straight into the state; `tell` keeps it so.
+          state = shareState(state);
+          shared = true;
+        }
+        fitness = engine.evaluatePopulationSync({
+          spec: spec.model,
+          state,
+          x,
+          y,
+          n,
+          fitness: method.fitness,
+          trials: method.trials,
+        });
+      }
       seen += n * state.populationSize;
       let best = fitness[0];
       for (let i = 1; i < fitness.length; i++)
@@ -295,7 +326,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const learner =
     spec.method.kind === 'sgd'
       ? sgdLearner(spec.method, spec, data, init, backend, cp)
-      : neLearner(spec.method, spec, data, init, backend, cp);
+      : neLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1);
   const bySeconds = spec.budget.seconds !== undefined;
   const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;
   const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;

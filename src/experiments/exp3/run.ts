@@ -3,6 +3,7 @@
  * SGD and the adaptive-σ simple GA with CE, each without and with the session/run inputs, trained on the
  * optimisation runs and compared with the human on matched episodes of the test runs.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { expMlp } from '../../shared/model/mlp.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
@@ -103,7 +104,7 @@ export function runPair(
   cfg: Exp3Config,
   data: ParticipantEnvData,
   dir: string,
-  opts: Pick<RunExperimentOptions, 'resume' | 'progress'> & { backend?: LoadedBackend },
+  opts: Pick<RunExperimentOptions, 'resume' | 'progress' | 'workers'> & { backend?: LoadedBackend },
 ): Exp3PairResult {
   const human = testEpisodes(data);
   const cl = medianTestCl(data);
@@ -119,6 +120,8 @@ export function runPair(
     const summary: TrialSummary = runTrial(spec, { train, test }, tdir, {
       resume: opts.resume,
       ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+      // Trials run one at a time here: a GA/ES generation splits its population over every thread.
+      threads: Math.max(1, opts.workers ?? availableParallelism()),
       onProgress: (d, t) => opts.progress.update(plan.id, d, t),
     });
     const params = tdir.readFinalParams();

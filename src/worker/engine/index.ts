@@ -1,4 +1,4 @@
-import { CpuEngine } from './cpu_engine.js';
+import { CpuEngine, sharedCpuEngine } from './cpu_engine.js';
 import { TfjsEngine } from './tfjs_engine.js';
 import { loadBackend, type BackendName } from './backends.js';
 import type { EvaluationEngine } from './types.js';
@@ -16,7 +16,7 @@ export async function createEngine(
   return loaded.tf === undefined ? new CpuEngine(options) : TfjsEngine.fromBackend(loaded);
 }
 
-export { CpuEngine, TfjsEngine };
+export { CpuEngine, TfjsEngine, sharedCpuEngine };
 export type { CpuEngineOptions } from './cpu_engine.js';
 export * from './types.js';
 export {
