@@ -15,9 +15,15 @@ export async function withRgbArray<E extends DrawableEnv>(env: E): Promise<RgbAr
   return new RgbArrayRendering(env, await nodeCanvasFactory());
 }
 
-/** `make(id)` in rgb_array mode (Gymnasium's `gym.make(id, render_mode="rgb_array")`). */
-export async function makeRgbArray(id: string): Promise<RgbArrayRendering<Env>> {
-  return withRgbArray(make(id));
+/**
+ * `make(id, options)` in rgb_array mode (Gymnasium's `gym.make(id, render_mode="rgb_array", **kwargs)`); `options`
+ * are `make`'s, checked the same way.
+ */
+export async function makeRgbArray(
+  id: string,
+  options?: Readonly<Record<string, unknown>>,
+): Promise<RgbArrayRendering<Env>> {
+  return withRgbArray(make(id, options));
 }
 
 /** Gymnasium's `RecordVideo(env, video_folder=…)`: GIFs named `<namePrefix>-episode-<k>.gif` in `videoFolder`. */

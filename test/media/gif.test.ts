@@ -112,3 +112,25 @@ describe('GifEncoderStream', () => {
     assert.throws(() => gif.addFrame(frame(3, 4, 0)), /frame 1 is 3×4 .* the video is 4×3/);
   });
 });
+
+describe(
+  "makeRgbArray takes make's options, as gym.make(id, render_mode='rgb_array', **kwargs)",
+  { skip: canvasMissing },
+  () => {
+    it('maxEpisodeSteps truncates the rendered env where make would, and frames are 600×400 RGB', async () => {
+      const env = await makeRgbArray('CartPole-v1', { maxEpisodeSteps: 3 });
+      env.reset({ seed: 0 });
+      const flags = [0, 1, 2].map(() => env.step(0).truncated);
+      assert.deepEqual(flags, [false, false, true]);
+      const frame = env.render() as RgbFrame;
+      assert.equal(frame.width, 600);
+      assert.equal(frame.height, 400);
+      assert.equal(frame.data.length, 600 * 400 * 3);
+      env.close();
+    });
+
+    it('a misspelt option is refused with make’s message naming it', async () => {
+      await assert.rejects(() => makeRgbArray('CartPole-v1', { maxEpisodeStep: 3 }), /maxEpisodeStep/);
+    });
+  },
+);
