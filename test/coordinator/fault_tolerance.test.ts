@@ -74,7 +74,9 @@ describe('runs survive crashes', () => {
   it('workers joining mid-run and one killed with SIGKILL: shards re-dispatched, result unchanged', async () => {
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     const out = join(dir.path, 'kill-worker');
-    const coordinator = spawnCli(coordinatorArgs(out, endpoint));
+    // Loss is declared after 10 silent heartbeats (2 s): long enough that a generation starts, and pushes the
+    // stopped worker a shard, before the coordinator gives up on it, however loaded the machine is.
+    const coordinator = spawnCli(coordinatorArgs(out, endpoint, ['--missed-heartbeats', '10']));
     const doomed = spawnCli([
       'worker',
       '--connect',
@@ -126,6 +128,14 @@ describe('runs survive crashes', () => {
     );
     const killedAt = generationLines(out).length;
     assert.ok(killedAt < spec.generations, 'the run is still going');
+    // Frozen first, so it dies holding a shard: every generation gives each live worker one, and the generation
+    // it holds one of cannot finish until the coordinator declares it lost and re-dispatches that shard.
+    doomed.child.kill('SIGSTOP');
+    await waitFor(
+      'the coordinator to lose the frozen worker',
+      () => /worker doomed lost/.test(coordinator.stderr()),
+      120_000,
+    );
     doomed.kill9();
     await expectSuccess(coordinator, 'coordinator');
     const lines = generationLines(out);
