@@ -348,6 +348,8 @@ export class WorkerClient {
       this.log(`trial ${msg.trialId} failed: ${(e as Error).message}`);
       this.send({ type: 'error', code: 'trial_failed', message: (e as Error).message, ref: msg.trialId });
     } finally {
+      // A worker serves trials for ever: keeping each finished trial's series would grow without bound.
+      this.options.metrics?.sgdLoss.remove({ trial: msg.trialId });
       this.busy--;
     }
   }
