@@ -1,5 +1,5 @@
 import { availableParallelism, hostname } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { readPublicKeyFile } from '../../coordinator/keys.js';
 import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
@@ -102,7 +102,12 @@ export function registerWorkerCommand(program: Command): void {
       '--curve-server-key <file>',
       "the coordinator's CURVE public key (required when it runs with --curve-secret)",
     )
-    .option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics')
+    // The name the deploy manifests and the image's health check use (test/deploy/manifests.test.ts).
+    .addOption(
+      new Option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics').env(
+        'EVOSCALE_METRICS_PORT',
+      ),
+    )
     .option('--heartbeat-ms <ms>', 'heartbeat interval until the coordinator sets its own', '1000')
     .option('--exit-on-bye', 'exit when the coordinator finishes (default: wait for the next one)')
     .action((flags: WorkerFlags) => workerAction(flags));
