@@ -249,10 +249,10 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
         metrics.progress.set({ run: runLabel }, run.generation / spec.generations);
         for (const q of FITNESS_QUANTILES) {
           const value = quantile(s.sorted, minimize ? 1 - q : q);
-          metrics.fitness.set({ run: runLabel, quantile: String(q) }, value);
+          metrics.fitness.set({ run: runLabel, q: String(q) }, value);
         }
         metrics.evaluationsPerSecond.set({ run: runLabel, worker: 'all' }, P / Math.max(seconds, 1e-9));
-        metrics.generationDuration.set({ run: runLabel }, seconds);
+        metrics.generationDuration.observe({ run: runLabel }, seconds);
         metrics.generationOverhead.set({ run: runLabel }, record.overheadSeconds);
       }
       options.onGeneration?.(record);

@@ -1,8 +1,12 @@
 /**
  * The Prometheus metrics of coordinators and workers (names per DESIGN.md: `evoscale_` prefix, units in the
- * name, counters ending `_total`). One registry per process, served on /metrics.
+ * name, counters ending `_total`). One registry per process, served on /metrics. Every endpoint must pass
+ * `promtool check metrics` (test/metrics/promtool_live.test.ts scrapes real processes): no `quantile` label
+ * outside summaries, no `_total` on non-counters, and label sets bounded by workers, runs and reasons (per-trial
+ * series are removed when the trial ends; final trial results live in the results folder).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { buildInfo, type BuildInfo } from './build_info.js';
 
 export interface RuntimeMetrics {
   readonly registry: Registry;
@@ -10,9 +14,10 @@ export interface RuntimeMetrics {
   readonly evaluations: Counter<'run' | 'worker'>;
   readonly evaluationsPerSecond: Gauge<'run' | 'worker'>;
   readonly shardLatency: Histogram<'worker'>;
-  readonly fitness: Gauge<'run' | 'quantile'>;
+  /** Population quantiles by `q` (not `quantile`: that label is reserved for summaries). */
+  readonly fitness: Gauge<'run' | 'q'>;
   readonly generation: Gauge<'run'>;
-  readonly generationDuration: Gauge<'run'>;
+  readonly generationDuration: Histogram<'run'>;
   readonly generationOverhead: Gauge<'run'>;
   readonly progress: Gauge<'run'>;
   readonly workersConnected: Gauge<'role' | 'backend'>;
@@ -24,8 +29,10 @@ export interface RuntimeMetrics {
   readonly trials: Gauge<'state'>;
   readonly trialsFinished: Counter<'experiment'>;
   readonly workersLost: Counter<'reason'>;
-  readonly trialTestMacroF1: Gauge<'trial' | 'experiment' | 'method'>;
+  /** Final test macro-F1 of finished trials, by experiment and method (per-trial values: the results folder). */
+  readonly trialTestMacroF1: Histogram<'experiment' | 'method'>;
   readonly workerInfo: Gauge<'worker' | 'role' | 'backend'>;
+  readonly buildInfo: Gauge<'version' | 'node_version' | 'commit'>;
 }
 
 /** Reasons a frame is refused (the codec's rejections, and frames with the wrong number of parts). */
@@ -33,13 +40,29 @@ export const MALFORMED_FRAME_REASONS = ['too_large', 'undecodable', 'not_a_messa
 /** First word of why a worker was dropped (see the coordinator server). */
 export const WORKER_LOST_REASONS = ['missed', 'said', 'unreachable'];
 
-/** Quantiles of each generation's fitness exported as evoscale_fitness{quantile}. */
+/** Quantiles of each generation's fitness exported as evoscale_fitness{q}. */
 export const FITNESS_QUANTILES = [0, 0.25, 0.5, 0.75, 0.9, 1] as const;
 
-/** A fresh registry with every runtime metric and the process metrics (prefixed `evoscale_`). */
-export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {}): RuntimeMetrics {
+/**
+ * prom-client defaults that are gauges named `_total`, which promtool refuses; the same counts remain available
+ * by type as nodejs_active_handles / nodejs_active_requests / nodejs_active_resources.
+ */
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+/**
+ * A fresh registry with every runtime metric and prom-client's process metrics, unprefixed (`process_*`,
+ * `nodejs_*`) as every Node.js dashboard and the Prometheus naming guide expect.
+ */
+export function createRuntimeMetrics(options: { defaultMetrics?: boolean; build?: BuildInfo } = {}): RuntimeMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'evoscale_' });
+  if (options.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
+  }
   const registers = [registry];
   const metrics: RuntimeMetrics = {
     registry,
@@ -70,8 +93,8 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
     }),
     fitness: new Gauge({
       name: 'evoscale_fitness',
-      help: 'Quantiles of the last generation’s fitness (quantile 1 = best for maximised fitness).',
-      labelNames: ['run', 'quantile'],
+      help: 'Quantiles q of the last generation’s fitness over the population (q 1 = the best agent).',
+      labelNames: ['run', 'q'],
       registers,
     }),
     generation: new Gauge({
@@ -80,10 +103,11 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
       labelNames: ['run'],
       registers,
     }),
-    generationDuration: new Gauge({
+    generationDuration: new Histogram({
       name: 'evoscale_generation_duration_seconds',
-      help: 'Wall time of the last generation (evaluation, dispatch and selection).',
+      help: 'Wall time of each generation (evaluation, dispatch and selection).',
       labelNames: ['run'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
       registers,
     }),
     generationOverhead: new Gauge({
@@ -152,10 +176,11 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
       labelNames: ['reason'],
       registers,
     }),
-    trialTestMacroF1: new Gauge({
+    trialTestMacroF1: new Histogram({
       name: 'evoscale_trial_test_macro_f1',
-      help: 'Final test macro-F1 of a finished trial (sweeps and experiments run on a cluster).',
-      labelNames: ['trial', 'experiment', 'method'],
+      help: 'Final test macro-F1 of finished trials (sweeps and cluster experiments); per trial: the results folder.',
+      labelNames: ['experiment', 'method'],
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99, 1],
       registers,
     }),
     workerInfo: new Gauge({
@@ -164,7 +189,15 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
       labelNames: ['worker', 'role', 'backend'],
       registers,
     }),
+    buildInfo: new Gauge({
+      name: 'evoscale_build_info',
+      help: 'Always 1: the evoscale version, Node.js version and git commit (unknown when not built from git).',
+      labelNames: ['version', 'node_version', 'commit'],
+      registers,
+    }),
   };
+  const build = options.build ?? buildInfo();
+  metrics.buildInfo.set({ version: build.version, node_version: build.nodeVersion, commit: build.commit }, 1);
   // Counters with labels appear only once incremented; zero series from the start let alerts and dashboards tell
   // "none happened" from "not scraped".
   for (const reason of MALFORMED_FRAME_REASONS) metrics.malformedFrames.inc({ reason }, 0);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { createEmbeddedCluster } from '../../coordinator/embedded.js';
 import { readSecretKeyFile } from '../../coordinator/keys.js';
@@ -176,27 +176,34 @@ async function waitForWorkers(server: CoordinatorServer, count: number, anyRole:
 
 /** Adds the options shared by `coordinator` and `sweep`. */
 export function addCoordinatorOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '--bind <endpoint>',
-      'serve remote workers on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 (default: embedded threads, no network)',
-    )
-    .option('--out <dir>', 'results folder', 'results')
-    .option('--threads <n>', `embedded threads (default: one per core, ${availableParallelism()} here)`)
-    .option('--min-workers <n>', 'with --bind: wait for this many workers before starting', '1')
-    .option(
-      '--curve-secret <file>',
-      'with --bind: CURVE secret key file (from `evoscale keys generate`); workers then need --curve-server-key',
-    )
-    .option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics')
-    .option('--heartbeat-ms <ms>', 'heartbeat interval with workers', '1000')
-    .option('--missed-heartbeats <n>', 'heartbeats a worker may miss before its work goes elsewhere', '5')
-    .option('--shard-timeout <s>', 'seconds without a result before a shard is re-dispatched', '600')
-    .option(
-      '--max-frame-bytes <n>',
-      'largest message accepted; larger ones are counted and refused',
-      String(64 * 1024 * 1024),
-    );
+  return (
+    cmd
+      .option(
+        '--bind <endpoint>',
+        'serve remote workers on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 (default: embedded threads, no network)',
+      )
+      .option('--out <dir>', 'results folder', 'results')
+      .option('--threads <n>', `embedded threads (default: one per core, ${availableParallelism()} here)`)
+      .option('--min-workers <n>', 'with --bind: wait for this many workers before starting', '1')
+      .option(
+        '--curve-secret <file>',
+        'with --bind: CURVE secret key file (from `evoscale keys generate`); workers then need --curve-server-key',
+      )
+      // The name the deploy manifests and the image's health check use (test/deploy/manifests.test.ts).
+      .addOption(
+        new Option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics').env(
+          'EVOSCALE_METRICS_PORT',
+        ),
+      )
+      .option('--heartbeat-ms <ms>', 'heartbeat interval with workers', '1000')
+      .option('--missed-heartbeats <n>', 'heartbeats a worker may miss before its work goes elsewhere', '5')
+      .option('--shard-timeout <s>', 'seconds without a result before a shard is re-dispatched', '600')
+      .option(
+        '--max-frame-bytes <n>',
+        'largest message accepted; larger ones are counted and refused',
+        String(64 * 1024 * 1024),
+      )
+  );
 }
 
 /** `evoscale coordinator`: runs an NE run or a sweep on workers (--bind) or embedded threads. */

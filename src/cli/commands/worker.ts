@@ -1,10 +1,11 @@
 import { availableParallelism, hostname } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { readPublicKeyFile } from '../../coordinator/keys.js';
 import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import { BACKEND_NAMES, loadBackend, parseBackend } from '../../worker/engine/backends.js';
 import { WorkerClient } from '../../cluster/worker/client.js';
+import { claimWorkerSlot } from '../../cluster/worker/worker_slot.js';
 import { createTrialRunner, type TrialRunner } from '../../cluster/worker/trial_runner.js';
 import { parseIntOption } from '../options.js';
 
@@ -54,7 +55,8 @@ async function workerAction(flags: WorkerFlags): Promise<void> {
     engineBackend: backend.name,
     threads,
     heartbeatMs: parseIntOption('--heartbeat-ms', flags.heartbeatMs, 10, 600_000),
-    ...(flags.id !== undefined ? { workerId: flags.id } : {}),
+    // Not hostname-pid-random: a restarted worker keeps its id, so its metrics series do not multiply.
+    workerId: flags.id ?? claimWorkerSlot().id,
     ...(flags.curveServerKey !== undefined ? { curveServerKey: readPublicKeyFile(flags.curveServerKey) } : {}),
     metrics,
     log: stderrLog,
@@ -92,12 +94,20 @@ export function registerWorkerCommand(program: Command): void {
       `threads evaluating shards / trials at once (default: one per core, ${availableParallelism()} here)`,
     )
     .option('--role <role>', 'evaluator (population shards) | sgd (whole SGD trials)', 'evaluator')
-    .option('--id <id>', `worker id shown in logs and metrics (default: ${hostname()}-<pid>-<random>)`)
+    .option(
+      '--id <id>',
+      `worker id shown in logs and metrics (default: ${hostname()}-<slot>, the lowest slot no running worker here holds)`,
+    )
     .option(
       '--curve-server-key <file>',
       "the coordinator's CURVE public key (required when it runs with --curve-secret)",
     )
-    .option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics')
+    // The name the deploy manifests and the image's health check use (test/deploy/manifests.test.ts).
+    .addOption(
+      new Option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics').env(
+        'EVOSCALE_METRICS_PORT',
+      ),
+    )
     .option('--heartbeat-ms <ms>', 'heartbeat interval until the coordinator sets its own', '1000')
     .option('--exit-on-bye', 'exit when the coordinator finishes (default: wait for the next one)')
     .action((flags: WorkerFlags) => workerAction(flags));

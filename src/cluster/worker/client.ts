@@ -31,7 +31,7 @@ import type { TrialRunner } from './trial_runner.js';
 export interface WorkerClientOptions {
   /** Coordinator endpoint, e.g. tcp://coordinator:5555. */
   readonly connect: string;
-  /** Stable id (default: hostname-pid-random). Reconnections keep it. */
+  /** Stable id (default: hostname-pid-random; the CLI passes hostname-slot, see worker_slot.ts). Reconnections keep it. */
   readonly workerId?: string;
   readonly role?: WorkerRole;
   /** Engine backend name reported to the coordinator. */
@@ -348,6 +348,8 @@ export class WorkerClient {
       this.log(`trial ${msg.trialId} failed: ${(e as Error).message}`);
       this.send({ type: 'error', code: 'trial_failed', message: (e as Error).message, ref: msg.trialId });
     } finally {
+      // A worker serves trials for ever: keeping each finished trial's series would grow without bound.
+      this.options.metrics?.sgdLoss.remove({ trial: msg.trialId });
       this.busy--;
     }
   }

@@ -75,11 +75,10 @@ export async function runSweep(
   const failed: { id: string; error: string }[] = [];
   const summaries: Record<string, TrialSummary> = {};
   const queue: SweepTrial[] = [];
-  const recordFinal = (t: SweepTrial, s: TrialSummary): void =>
-    metrics?.trialTestMacroF1.set(
-      { trial: t.spec.id, experiment: t.experiment, method: t.spec.method.name },
-      s.final.testMacroF1,
-    );
+  const recordFinal = (t: SweepTrial, s: TrialSummary): void => {
+    if (Number.isFinite(s.final.testMacroF1))
+      metrics?.trialTestMacroF1.observe({ experiment: t.experiment, method: t.spec.method.name }, s.final.testMacroF1);
+  };
   if (options.resume === false) for (const t of plan.trials) rmSync(dirOf(t), { recursive: true, force: true });
   for (const t of plan.trials) {
     const dir: TrialFolder = new TrialDirectory(dirOf(t));
@@ -155,6 +154,8 @@ export async function runSweep(
         },
       )
       .finally(() => {
+        // Per-trial series would grow without bound over a sweep; the loss curve stays in the trial's folder.
+        metrics?.sgdLoss.remove({ trial: t.spec.id });
         running--;
         setGauges();
         inflight.delete(p);
