@@ -73,6 +73,17 @@ export function onShutdown(stop: (signal: NodeJS.Signals) => Promise<void>): Shu
   return { signal: controller.signal, received: () => received };
 }
 
+/**
+ * This process's command line as a user would type it again, less the `drop` flags and with `add` appended
+ * when missing: the command that resumes a stopped run.
+ */
+export function resumeCommand(add: readonly string[] = [], drop: readonly string[] = []): string {
+  const args = process.argv.slice(2).filter((a) => !drop.includes(a));
+  for (const a of add) if (!args.includes(a)) args.push(a);
+  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['npx', 'evoscale', ...args.map(quote)].join(' ');
+}
+
 /** Checks a ZeroMQ endpoint given on the command line. */
 export function checkEndpoint(flag: string, endpoint: string): string {
   if (!/^(tcp|ipc|inproc):\/\/.+/.test(endpoint)) {

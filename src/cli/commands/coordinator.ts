@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { EvoscaleError, InvalidArgumentError } from '../../shared/errors.js';
 import { createEmbeddedCluster } from '../../coordinator/embedded.js';
 import { readSecretKeyFile } from '../../coordinator/keys.js';
-import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import { checkEndpoint, onShutdown, resumeCommand, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { RunInterruptedError, runNe } from '../../coordinator/ne_run.js';
 import { ThreadPool } from '../../worker/runtime/thread_pool.js';
@@ -168,7 +168,7 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
   } catch (err) {
     if (!(err instanceof RunInterruptedError || err instanceof SweepInterruptedError || err instanceof StoppedError))
       throw err;
-    process.stderr.write(`evoscale: ${err.message}\nresume with: ${resumeCommand()}\n`);
+    process.stderr.write(`evoscale: ${err.message}\nresume with: ${resumeCommand([], ['--no-resume'])}\n`);
   } finally {
     await closeAll();
     finished();
@@ -180,13 +180,6 @@ class StoppedError extends EvoscaleError {
   constructor() {
     super('stopped before the run began; nothing to save', 'STOPPED');
   }
-}
-
-/** The command line that continues this one (it resumes from the checkpoint: resuming is the default). */
-function resumeCommand(): string {
-  const args = process.argv.slice(2).filter((a) => a !== '--no-resume');
-  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['npx', 'evoscale', ...args.map(quote)].join(' ');
 }
 
 async function waitForWorkers(
