@@ -5,7 +5,7 @@
  * run exactly as an undisturbed run ends (same final parameters).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runNe } from '../../src/coordinator/ne_run.js';
@@ -124,5 +124,60 @@ describe('coordinator: clean stop on SIGINT/SIGTERM, then resume', () => {
     const code = await exitCode(worker, 'the worker');
     assert.equal(code, 143, worker.stderr());
     for (const leak of LEAKS) assert.doesNotMatch(worker.stderr(), leak);
+  });
+});
+
+describe('sweep: clean stop on SIGTERM, then resume', () => {
+  const sweepDir = tempDir('shutdown-sweep');
+  const env = { EVOSCALE_CACHE: join(sweepDir.path, 'cache') };
+  const sweepFile = join(sweepDir.path, 'sweep.json');
+  const sweepProcs: Proc[] = [];
+  const TRIALS = 4;
+  const shas = (out: string): Record<string, string> => {
+    const found: Record<string, string> = {};
+    const root = join(out, 'exp2');
+    if (!existsSync(root)) return found;
+    for (const id of readdirSync(root)) {
+      const p = join(root, id, 'summary.json');
+      if (existsSync(p)) found[id] = (JSON.parse(readFileSync(p, 'utf8')) as { paramsSha256: string }).paramsSha256;
+    }
+    return found;
+  };
+  let reference: Record<string, string>;
+  before(async () => {
+    writeFileSync(
+      sweepFile,
+      JSON.stringify({
+        grid: { experiment: ['exp2'], method: ['sgd', 'ga_fixed_ce'], dataset: ['cartpole'], fraction: [0.9, 0.3] },
+        settings: { exp2: { sgdSteps: 1500, neGenerations: 150, datasetSteps: 3000, evalPoints: 4 } },
+      }),
+    );
+    const out = join(sweepDir.path, 'reference');
+    await expectSuccess(spawnCli(['sweep', sweepFile, '--out', out, '--threads', '2'], env), 'reference sweep');
+    reference = shas(out);
+    assert.equal(Object.keys(reference).length, TRIALS);
+  });
+  after(() => {
+    killAll(sweepProcs);
+    sweepDir.remove();
+  });
+
+  it('SIGTERM mid-sweep: exit 143, resume command printed; rerunning ends with the same results', async () => {
+    const out = join(sweepDir.path, 'stopped');
+    const args = ['sweep', sweepFile, '--out', out, '--threads', '1'];
+    const first = spawnCli(args, env);
+    sweepProcs.push(first);
+    await waitFor('a trial to finish', () => Object.keys(shas(out)).length >= 1, 240_000);
+    first.child.kill('SIGTERM');
+    const code = await exitCode(first, 'the sweep');
+    assert.equal(code, 143, first.stderr());
+    for (const leak of LEAKS) assert.doesNotMatch(first.stderr(), leak);
+    assert.match(first.stderr(), /resume with: npx evoscale sweep /);
+    assert.ok(Object.keys(shas(out)).length < TRIALS, 'stopped before the end');
+
+    const again = spawnCli(args, env);
+    sweepProcs.push(again);
+    await expectSuccess(again, 'the resumed sweep');
+    assert.deepEqual(shas(out), reference);
   });
 });
