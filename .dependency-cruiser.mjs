@@ -5,9 +5,10 @@
 /** Layers from the bottom up; layers of one rank are siblings that do not import each other. */
 const RANKS = [
   ['shared'],
-  // Node-side building blocks every layer above may use: the atomic file writer, the thread starter.
-  ['platform'],
-  ['data', 'metrics', 'plots'],
+  // Node-side building blocks every layer above may use: the atomic file writer, the thread starter, the config
+  // file reader.
+  ['platform', 'config'],
+  ['data', 'metrics', 'plots', 'media'],
   ['worker'],
   ['trials'],
   ['cluster'],

@@ -11,12 +11,18 @@
  * BENCH_PEAK_GFLOPS (machine fp32 peak, default 430 = this project's reference machine, AVX-512 over
  * 2 cores), PYTHON (default python3).
  *
+ * Also: the generation rate inside a real exp2 trial (`runTrial` with exp2's GA/ES shape on LunarLander-sized
+ * data: mini-batch draw, the engine pass, fitness statistics, `tell`, and test evaluations and checkpoints at the
+ * default exp2 density), against the engine's rate for the same shape and thread count (target ≥ 90%) and
+ * against the NumPy peer with one thread each (target ≥ 4×). BENCH_TRIAL_STEPS sets the trial's generations
+ * (default 3000).
+ *
  * Timing rule, for both sides: the best of 5 windows of BENCH_SECONDS / 5 after a warm-up, so a busy
  * neighbour on a shared machine slows neither side's figure more than the other's.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shareState, simpleGa, type EvolutionState } from '../src/shared/algorithms/index.js';
@@ -26,6 +32,9 @@ import { CounterRng, RngPurpose } from '../src/shared/rng/index.js';
 import { CpuEngine } from '../src/worker/engine/cpu_engine.js';
 import { agentKernel } from '../src/worker/engine/generation.js';
 import { SgdTrainer } from '../src/worker/sgd/trainer.js';
+import { EXP2_METHODS } from '../src/trials/methods.js';
+import { TrialDirectory } from '../src/trials/results.js';
+import { runTrial, type TrialSpec } from '../src/trials/trial.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
@@ -33,6 +42,11 @@ const PEAK_GFLOPS = Number(process.env.BENCH_PEAK_GFLOPS ?? 430);
 const POPULATIONS = [50, 1000, 10000];
 const BATCH = 32;
 const TARGET_RATIO = 5;
+const TRIAL_STEPS = Number(process.env.BENCH_TRIAL_STEPS ?? 3000);
+/** exp2's defaults: 20 test evaluations over 12 000 generations, a checkpoint every 2 of them. */
+const EXP2_EVAL_POINTS_PER_GENERATION = 20 / 12000;
+const TRIAL_TARGET_SHARE = 0.9;
+const TRIAL_TARGET_NUMPY = 4;
 const WINDOWS = 5;
 
 const root = (() => {
@@ -134,14 +148,68 @@ interface Peer {
   results?: Record<string, PeerResult>;
 }
 
-function runPeer(): Peer {
+/**
+ * Generations per second inside a real exp2 trial (ga_adaptive_ce: simple_ga, adaptive σ, CE, P = 50, B = 32,
+ * 8→50→4 tanh) on `threads` threads: the best of 5 windows of about a fifth of the trial each (a window spans
+ * several test evaluations), and the whole trial's mean (its first evaluation included).
+ */
+function trialGenerationsPerSecond(threads: number): { best: number; mean: number } {
+  const rng = CounterRng.from(2, RngPurpose.dataset);
+  // LunarLander-sized rows: 90% of 384 000 train, 10% test.
+  const rows = (n: number) => ({
+    x: rng.fillNormal(new Float32Array(n * spec.inputs)),
+    y: Int32Array.from({ length: n }, () => rng.nextInt(spec.outputs)),
+    n,
+  });
+  const data = { train: rows(345_600), test: rows(38_400) };
+  const trial: TrialSpec = {
+    experiment: 'exp2',
+    id: 'bench_ga_adaptive_ce',
+    envId: 'LunarLander-v3',
+    dataset: 'lunarlander',
+    trainSet: { fraction: 0.9, rows: data.train.n },
+    split: { kind: 'exp2', seed: 0, testFraction: 0.1 },
+    method: EXP2_METHODS.ga_adaptive_ce,
+    model: spec,
+    seed: 0,
+    budget: { steps: TRIAL_STEPS },
+    evalPoints: Math.max(1, Math.round(TRIAL_STEPS * EXP2_EVAL_POINTS_PER_GENERATION)),
+    evalEpisodes: 0,
+    checkpointEvery: 2,
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'evoscale-bench-trial-'));
+  try {
+    // Progress comes every 64 generations; windows are runs of whole progress intervals.
+    const marks: { at: number; step: number }[] = [];
+    const started = performance.now();
+    const summary = runTrial(trial, data, new TrialDirectory(dir), {
+      threads,
+      onProgress: (done) => marks.push({ at: performance.now(), step: Math.round(done * TRIAL_STEPS) }),
+    });
+    const per = Math.max(1, Math.floor(marks.length / WINDOWS));
+    let best = 0;
+    for (let w = 0; w + per < marks.length; w += per) {
+      const a = marks[w];
+      const b = marks[w + per];
+      best = Math.max(best, (b.step - a.step) / ((b.at - a.at) / 1000));
+    }
+    return { best, mean: summary.steps / ((performance.now() - started) / 1000) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runPeer(populations: readonly number[] = POPULATIONS, oneThread = false): Peer {
   const python = process.env.PYTHON ?? 'python3';
+  // One BLAS/OpenMP thread for the one-thread comparison (NumPy's matmul may otherwise use every core).
+  const single = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   const res = spawnSync(
     python,
-    [join(root, 'bench', 'peers', 'numpy_step.py'), String(SECONDS), ...POPULATIONS.map(String)],
+    [join(root, 'bench', 'peers', 'numpy_step.py'), String(SECONDS), ...populations.map(String)],
     {
       encoding: 'utf8',
       timeout: 900_000,
+      ...(oneThread ? { env: { ...process.env, ...single } } : {}),
     },
   );
   if (res.error) return { error: `${python} not runnable (${res.error.message})` };
@@ -166,6 +234,9 @@ const ours = POPULATIONS.map((P) => ({
   gensPerS: generationsPerSecond(pooled, P),
   singleThreadGensPerS: THREADS > 1 ? generationsPerSecond(single, P) : null,
 }));
+// The trial runs next to the engine's figures, so both see the same neighbours.
+const trialSingle = trialGenerationsPerSecond(1);
+const trialPooled = THREADS > 1 ? trialGenerationsPerSecond(THREADS) : trialSingle;
 await pooled.close();
 await single.close();
 const noisePerAgent = noiseSecondsPerAgent(1000);
@@ -173,6 +244,7 @@ const sgdSteps = sgdStepsPerSecond();
 console.log('measuring NumPy…');
 const peer = runPeer();
 if (peer.error !== undefined) console.log(`peer skipped: ${peer.error}`);
+const peerOne = peer.error !== undefined ? peer : runPeer([50], true);
 
 const flopsPerAgent = BATCH * forwardFlopsPerSample(spec);
 const rows = ours.map((o) => {
@@ -206,6 +278,48 @@ const sgd = {
   gflops: (sgdSteps * BATCH * trainFlopsPerSample(spec)) / 1e9,
 };
 
+const p50 = ours.find((o) => o.P === 50);
+const engineOne = p50?.singleThreadGensPerS ?? p50?.gensPerS ?? null;
+const engineAll = p50?.gensPerS ?? null;
+const numpyOne = peerOne.results?.['P=50']?.gens_per_s ?? null;
+const share = (a: number, b: number | null): number | null => (b === null || b === 0 ? null : a / b);
+const trialRows = [
+  {
+    name: `exp2 trial generation (ga_adaptive_ce, P=50, B=32), 1 thread vs engine 1 thread`,
+    threads: 1,
+    trialGensPerS: trialSingle.best,
+    trialMeanGensPerS: trialSingle.mean,
+    referenceGensPerS: engineOne,
+    ratio: share(trialSingle.best, engineOne),
+    target: `>= ${TRIAL_TARGET_SHARE * 100}% of engine`,
+    pass: engineOne === null ? null : trialSingle.best >= TRIAL_TARGET_SHARE * engineOne,
+  },
+  ...(THREADS > 1
+    ? [
+        {
+          name: `exp2 trial generation (ga_adaptive_ce, P=50, B=32), ${THREADS} threads vs engine ${THREADS} threads`,
+          threads: THREADS,
+          trialGensPerS: trialPooled.best,
+          trialMeanGensPerS: trialPooled.mean,
+          referenceGensPerS: engineAll,
+          ratio: share(trialPooled.best, engineAll),
+          target: `>= ${TRIAL_TARGET_SHARE * 100}% of engine`,
+          pass: engineAll === null ? null : trialPooled.best >= TRIAL_TARGET_SHARE * engineAll,
+        },
+      ]
+    : []),
+  {
+    name: `exp2 trial generation (ga_adaptive_ce, P=50, B=32), 1 thread vs NumPy 1 thread`,
+    threads: 1,
+    trialGensPerS: trialSingle.best,
+    trialMeanGensPerS: trialSingle.mean,
+    referenceGensPerS: numpyOne,
+    ratio: share(trialSingle.best, numpyOne),
+    target: `>= ${TRIAL_TARGET_NUMPY}x NumPy`,
+    pass: numpyOne === null ? null : trialSingle.best >= TRIAL_TARGET_NUMPY * numpyOne,
+  },
+];
+
 const fmt = (v: number | null, digits = 0): string => (v === null ? '-' : v.toFixed(digits));
 const pct = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
 const table = [
@@ -236,8 +350,23 @@ const table = [
     pct(r.numpyNoiseShare),
   ]),
 ];
-const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-for (const row of table) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+const printTable = (t: string[][]): void => {
+  const widths = t[0].map((_, c) => Math.max(...t.map((row) => row[c].length)));
+  for (const row of t) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+};
+printTable(table);
+printTable([
+  ['inside a trial', 'trial gens/s (best window)', 'trial mean', 'reference gens/s', 'ratio', 'target', 'met'],
+  ...trialRows.map((r) => [
+    r.name,
+    fmt(r.trialGensPerS, 1),
+    fmt(r.trialMeanGensPerS, 1),
+    fmt(r.referenceGensPerS, 1),
+    r.ratio === null ? '-' : r.target.includes('%') ? pct(r.ratio) : `${r.ratio.toFixed(2)}x`,
+    r.target,
+    r.pass === null ? '-' : r.pass ? 'yes' : 'NO',
+  ]),
+]);
 console.log(
   `${sgd.name}: ${sgd.microsecondsPerStep.toFixed(1)} µs/step, ${(sgd.samplesPerS / 1e6).toFixed(2)} M samples/s, ` +
     `${sgd.gflops.toFixed(2)} GFLOP/s (target ${sgd.target}: ${sgd.pass ? 'met' : 'NOT met'})`,
@@ -265,6 +394,9 @@ const out = {
     'variation time / one-thread generation time',
   peer: peer.error !== undefined ? { skipped: peer.error } : { numpy: peer.numpy, python: peer.python },
   rows,
+  trialSteps: TRIAL_STEPS,
+  trialRows,
+  numpyOneThread: peerOne.error !== undefined ? { skipped: peerOne.error } : (peerOne.results?.['P=50'] ?? null),
   sgd,
   noiseMicrosecondsPerAgent: noisePerAgent === null ? null : noisePerAgent * 1e6,
 };

@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { make } from '../src/shared/envs/registry.js';
-import { CartPoleVectorEnv, makeVec } from '../src/shared/envs/vector/index.js';
+import { CartPoleVectorEnv, SyncVectorEnv, makeVec } from '../src/shared/envs/vector/index.js';
 import type { VectorEnv } from '../src/shared/envs/vector/index.js';
 import { CounterRng } from '../src/shared/rng/index.js';
 
@@ -154,13 +154,15 @@ for (const s of specs) {
     ours.set(s.id, `failed: ${(e as Error).message}`);
   }
 }
-const vec = vectorCartPole(new CartPoleVectorEnv(N_VEC));
-// For information: the fallback kernels (engines without WebAssembly SIMD, or without WebAssembly) and N plain envs
-// stepped in turn.
+// makeVec's default for CartPole-v1, like the peer's gym.make_vec: one generator for the batch.
+const vec = vectorCartPole(makeVec('CartPole-v1', N_VEC));
+// For information: the fallback kernels (engines without WebAssembly SIMD, or without WebAssembly), 'sync' mode on
+// the kernel (a generator per sub-env, as the rollout workers use it) and N plain envs stepped in turn.
 const extra: [string, () => VectorEnv][] = [
   [`CartPole-v1 VectorEnv N=${N_VEC} (wasm kernel, no SIMD)`, () => new CartPoleVectorEnv(N_VEC, { engine: 'wasm' })],
   [`CartPole-v1 VectorEnv N=${N_VEC} (js kernel)`, () => new CartPoleVectorEnv(N_VEC, { engine: 'js' })],
-  [`CartPole-v1 SyncVectorEnv N=${N_VEC}`, () => makeVec('CartPole-v1', N_VEC, { vectorization: 'sync' })],
+  [`CartPole-v1 makeVec sync N=${N_VEC} (kernel, per-env generators)`, () => makeVec('CartPole-v1', N_VEC, { vectorizationMode: 'sync' })], // prettier-ignore
+  [`CartPole-v1 SyncVectorEnv N=${N_VEC}`, () => new SyncVectorEnv(() => make('CartPole-v1'), N_VEC)],
 ];
 const extraResults = extra.map(([name, build]): [string, number | string] => {
   try {

@@ -12,3 +12,4 @@ export * from './shared/model/index.js';
 export * from './shared/fitness/index.js';
 export * from './shared/stats/index.js';
 export * from './shared/human/index.js';
+export * from './shared/config/index.js';

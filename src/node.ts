@@ -8,6 +8,7 @@ export { createEngine, CpuEngine, TfjsEngine, evaluateShardInline } from './work
 export type { EvaluationEngine, ShardRequest, FitnessKind } from './worker/engine/index.js';
 export * from './worker/sgd/index.js';
 export { runTrial } from './trials/trial.js';
+export { readConfigFile, ConfigFileError } from './config/read.js';
 export type { TrialSpec, TrialSummary, MetricRecord } from './trials/trial.js';
 export { runExp1, planExp1, EXP1_DEFAULTS } from './experiments/exp1.js';
 export { runExp2, planExp2, EXP2_DEFAULTS } from './experiments/exp2.js';
@@ -18,3 +19,4 @@ export {
   type CollectServer,
   type CollectServerOptions,
 } from './collect/server.js';
+export * from './media/index.js';

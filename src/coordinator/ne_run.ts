@@ -362,7 +362,10 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
       : {}),
   };
   if (dir !== undefined) {
-    dir.writeFinalParams(finalParams);
+    dir.writeFinalParams(finalParams, {
+      spec: spec.model,
+      ...(spec.task.kind === 'rollout' ? { envId: spec.task.envId } : {}),
+    });
     dir.writeSummary({
       runId: spec.runId,
       experiment: spec.experiment,

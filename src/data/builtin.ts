@@ -8,6 +8,7 @@ import type { Dataset } from '../shared/data/dataset.js';
 import { DatasetError } from '../shared/data/errors.js';
 import { DEFAULT_EXPERT_STEPS, generateExpertDataset } from '../shared/data/generate.js';
 import { cacheRoot } from './cache.js';
+import { readBinaryCache, writeBinaryCache } from './binary_cache.js';
 import { readParquetDataset, writeParquetDataset } from './parquet.js';
 
 export const BUILTIN_DATASETS: Readonly<Record<string, { envId: string; replaces: string }>> = {
@@ -47,13 +48,21 @@ export async function loadBuiltinDataset(name: string, opts: BuiltinDatasetOptio
     () => true,
     () => false,
   );
+  const root = opts.cacheDir ?? cacheRoot();
   if (exists) {
+    const copy = readBinaryCache(path, { envId: entry.envId, source, cacheDir: root });
+    if (copy !== undefined) {
+      opts.onProgress?.('read', copy.size, copy.size);
+      return copy;
+    }
     try {
-      return await readParquetDataset(path, {
+      const ds = await readParquetDataset(path, {
         envId: entry.envId,
         source,
         onProgress: (d, t) => opts.onProgress?.('read', d, t),
       });
+      await writeBinaryCache(path, ds, { cacheDir: root }).catch(() => undefined);
+      return ds;
     } catch (err) {
       // A cache entry is only a copy of what the generator makes: if it cannot be read, make it again.
       if (!(err instanceof DatasetError)) throw err;
@@ -66,5 +75,7 @@ export async function loadBuiltinDataset(name: string, opts: BuiltinDatasetOptio
     onProgress: (d, t) => opts.onProgress?.('generate', d, t),
   });
   await writeParquetDataset(ds, path, { onProgress: (d, t) => opts.onProgress?.('write', d, t) });
-  return { ...ds, meta: { ...ds.meta, source } };
+  const out = { ...ds, meta: { ...ds.meta, source } };
+  await writeBinaryCache(path, out, { cacheDir: root }).catch(() => undefined);
+  return out;
 }

@@ -1,17 +1,26 @@
 /**
- * `hf:<owner>/<name>[@revision]` datasets: found in the local cache (no network needed), else downloaded there
- * with the HuggingFace hub client. JSONL files on the main branch are preferred (the IL-datasets originals);
- * without them, the Parquet files HuggingFace converts to under `refs/convert/parquet` are used.
+ * `hf:<owner>/<name>[@revision]` datasets, kept in the Hugging Face cache that Python's `huggingface_hub` and
+ * `datasets` use (`$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`; the path comes from
+ * `@huggingface/hub`'s `getHFHubCachePath`), in its layout: `datasets--<owner>--<name>/` with `blobs/<etag>`,
+ * `snapshots/<commit>/<path>` (links to the blobs) and `refs/<revision>` (the commit a branch pointed at). So a
+ * dataset Python already fetched is found offline, and one evoscale fetched is Python's too. JSONL files on the
+ * main branch are preferred (the IL-datasets originals); without them, the Parquet files Hugging Face converts to
+ * under `refs/convert/parquet` are used.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
-import { HubApiError, downloadFile, listFiles } from '@huggingface/hub';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  HubApiError,
+  REGEX_COMMIT_HASH,
+  datasetInfo,
+  downloadFileToCacheDir,
+  getHFHubCachePath,
+  getRepoFolderName,
+  listFiles,
+} from '@huggingface/hub';
 import type { ListFileEntry } from '@huggingface/hub';
 import { DatasetError } from '../shared/data/errors.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
-import { cacheRoot } from './cache.js';
 import { writeAtomically } from './files.js';
 
 export interface HfDatasetRef {
@@ -39,11 +48,18 @@ export function formatHfRef(ref: HfDatasetRef): string {
   return `hf:${ref.owner}/${ref.name}${ref.revision ? '@' + ref.revision : ''}`;
 }
 
-/** Folder holding the cached files of a HuggingFace dataset: <cache>/hf/<owner>/<name>[@<revision>]. */
-export function hfCacheDir(ref: HfDatasetRef, root: string = cacheRoot()): string {
-  const leaf = ref.revision ? `${ref.name}@${ref.revision.replace(/[\\/]/g, '_')}` : ref.name;
-  return join(root, 'hf', ref.owner, leaf);
+/** The Hugging Face hub cache: `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub` (as Python's). */
+export function hfHubCache(): string {
+  return getHFHubCachePath();
 }
+
+/** A dataset's folder in the Hugging Face cache: `<hub cache>/datasets--<owner>--<name>`. */
+export function hfCacheDir(ref: HfDatasetRef, hubCache: string = hfHubCache()): string {
+  return join(hubCache, getRepoFolderName({ type: 'dataset', name: `${ref.owner}/${ref.name}` }));
+}
+
+/** The revision Parquet conversions live on. */
+const PARQUET_REVISION = 'refs/convert/parquet';
 
 const isData = (p: string): boolean => p.endsWith('.jsonl') || p.endsWith('.parquet');
 
@@ -54,7 +70,7 @@ function preferredDataFiles(paths: readonly string[]): string[] {
   return [...chosen].sort();
 }
 
-/** Data files already in a cache folder (none if the folder does not exist); unfinished downloads are ignored. */
+/** Data files under a folder (none if it does not exist), JSONL preferred; `.incomplete` downloads are ignored. */
 export async function cachedDataFiles(dir: string): Promise<string[]> {
   let names: string[];
   try {
@@ -65,9 +81,35 @@ export async function cachedDataFiles(dir: string): Promise<string[]> {
   return preferredDataFiles(names.filter(isData).map((n) => join(dir, n)));
 }
 
+/** The commit a revision resolves to in a cached repository: itself if a commit hash, else `refs/<revision>`. */
+async function cachedCommit(repoDir: string, revision: string): Promise<string | undefined> {
+  if (REGEX_COMMIT_HASH.test(revision)) return revision;
+  try {
+    return (await readFile(join(repoDir, 'refs', ...revision.split('/')), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cached snapshot's data files: the revision asked for, else main then its Parquet conversion. */
+async function cachedSnapshot(
+  repoDir: string,
+  revision: string | undefined,
+): Promise<{ dir: string; files: string[] } | undefined> {
+  for (const rev of revision === undefined ? ['main', PARQUET_REVISION] : [revision]) {
+    const commit = await cachedCommit(repoDir, rev);
+    if (commit === undefined) continue;
+    const dir = join(repoDir, 'snapshots', commit);
+    let files = await cachedDataFiles(dir);
+    if (rev === PARQUET_REVISION) files = files.filter((f) => f.endsWith('.parquet'));
+    if (files.length > 0) return { dir, files };
+  }
+  return undefined;
+}
+
 export interface HfDownloadOptions {
-  /** Cache root (default $EVOSCALE_CACHE or ~/.cache/evoscale); files go to <root>/hf/<owner>/<name>. */
-  cacheDir?: string;
+  /** The Hugging Face hub cache (default `hfHubCache()`, the one Python uses); files go to datasets--owner--name/. */
+  hubCache?: string;
   /** Hub access token for private datasets (default: $HF_TOKEN). */
   accessToken?: string;
   /** Custom fetch (proxies, tests). */
@@ -79,6 +121,7 @@ export interface HfDownloadOptions {
 
 export interface HfDatasetFiles {
   ref: HfDatasetRef;
+  /** The snapshot folder holding the files: `<hub cache>/datasets--owner--name/snapshots/<commit>`. */
   dir: string;
   /** Absolute paths of the data files, in load order. */
   files: string[];
@@ -100,8 +143,8 @@ function offlineAdvice(ref: HfDatasetRef, dir: string): string {
   return (
     `either generate an equivalent dataset with \`evoscale dataset generate --env ${envId} --out ${out}\` and pass ${out}` +
     (builtin ? ` (or use the built-in dataset name '${builtin}')` : '') +
-    `; or copy the dataset's files (e.g. teacher.jsonl, or the .parquet files of refs/convert/parquet) into ${dir}${sep} ` +
-    `and run again: a cached copy is used without network`
+    `; or fetch it where there is network with Python (\`huggingface-cli download --repo-type dataset ${ref.owner}/${ref.name}\`) ` +
+    `into the same Hugging Face cache (${dir}, set by HF_HOME) and run again: a cached copy is used without network`
   );
 }
 
@@ -135,53 +178,40 @@ async function listAll(params: Parameters<typeof listFiles>[0]): Promise<ListFil
   return out;
 }
 
-async function saveBlob(blob: Blob, dest: string, onBytes: (n: number) => void): Promise<void> {
-  await writeAtomically(dest, async (tmp) => {
-    const out = createWriteStream(tmp);
-    const failed = new Promise<never>((_, reject) => out.once('error', reject));
-    failed.catch(() => undefined);
-    const reader = blob.stream().getReader();
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), failed]);
-      if (done) break;
-      onBytes(value.byteLength);
-      if (!out.write(value)) await Promise.race([once(out, 'drain'), failed]);
-    }
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
-  });
-}
-
 /**
- * The local data files of an `hf:` dataset: the cached copy when one exists (no network used), otherwise
- * downloaded into the cache. Throws DatasetError with what to do when offline or not found.
+ * The local data files of an `hf:` dataset: the cached snapshot when one exists (no network used), otherwise
+ * downloaded into the Hugging Face cache through `@huggingface/hub`'s `downloadFileToCacheDir`, in Python's
+ * layout. Throws DatasetError with what to do when offline or not found.
  */
 export async function ensureHfDataset(
   ref: string | HfDatasetRef,
   opts: HfDownloadOptions = {},
 ): Promise<HfDatasetFiles> {
   const r = typeof ref === 'string' ? parseHfRef(ref) : ref;
-  const dir = hfCacheDir(r, opts.cacheDir ?? cacheRoot());
-  const cached = await cachedDataFiles(dir);
-  if (cached.length > 0) return { ref: r, dir, files: cached, fromCache: true };
+  const hubCache = opts.hubCache ?? hfHubCache();
+  const repoDir = hfCacheDir(r, hubCache);
+  const cached = await cachedSnapshot(repoDir, r.revision);
+  if (cached !== undefined) return { ref: r, ...cached, fromCache: true };
 
-  const repo = { type: 'dataset' as const, name: `${r.owner}/${r.name}` };
+  const name = `${r.owner}/${r.name}`;
+  const repo = { type: 'dataset' as const, name };
   const accessToken = opts.accessToken ?? process.env.HF_TOKEN;
-  const staging = `${dir}.partial-${process.pid}`;
   const common = { repo, fetch: opts.fetch, hubUrl: opts.hubUrl, ...(accessToken ? { accessToken } : {}) };
-  try {
-    let revision = r.revision ?? 'main';
-    let entries = await listAll({ ...common, revision, recursive: true });
-    let chosen = preferredDataFiles(entries.filter((e) => e.type === 'file' && isData(e.path)).map((e) => e.path));
-    if (chosen.length === 0 && r.revision === undefined) {
-      revision = 'refs/convert/parquet';
-      // listFiles puts the revision in the URL as is, so the slashes are escaped here.
-      entries = await listAll({ ...common, revision: encodeURIComponent(revision), recursive: true });
-      chosen = entries
-        .filter((e) => e.type === 'file' && e.path.endsWith('.parquet'))
-        .map((e) => e.path)
-        .sort();
+  /** The commit a revision points at now, and its data files (JSONL preferred, or Parquet only). */
+  const snapshot = async (revision: string, parquetOnly: boolean) => {
+    const info = await datasetInfo({ ...common, name, revision, additionalFields: ['sha'] });
+    const commit = (info as { sha?: string }).sha;
+    if (commit === undefined || !REGEX_COMMIT_HASH.test(commit)) {
+      throw new DatasetError(`the Hugging Face Hub gave no commit for ${formatHfRef(r)} at ${revision}; try again`, 'DATASET_IO'); // prettier-ignore
     }
+    const entries = await listAll({ ...common, revision: commit, recursive: true });
+    const files = entries.filter((e) => e.type === 'file' && isData(e.path)).map((e) => e.path);
+    return { revision, commit, entries, chosen: parquetOnly ? files.filter((p) => p.endsWith('.parquet')).sort() : preferredDataFiles(files) }; // prettier-ignore
+  };
+  try {
+    let snap = await snapshot(r.revision ?? 'main', false);
+    if (snap.chosen.length === 0 && r.revision === undefined) snap = await snapshot(PARQUET_REVISION, true);
+    const { revision, commit, entries, chosen } = snap;
     if (chosen.length === 0) {
       const seen =
         entries
@@ -196,33 +226,17 @@ export async function ensureHfDataset(
     const sizes = new Map(entries.map((e) => [e.path, e.lfs?.size ?? e.size]));
     const totalBytes = chosen.reduce((s, p) => s + (sizes.get(p) ?? 0), 0);
     let bytes = 0;
-    // Everything lands in a staging folder that becomes the cache folder only when complete, so an interrupted
-    // download is never mistaken for a cached dataset.
-    await mkdir(dirname(dir), { recursive: true });
-    await rm(staging, { recursive: true, force: true });
+    const files: string[] = [];
     for (const path of chosen) {
-      const blob = await downloadFile({ ...common, path, revision });
-      if (blob === null) {
-        throw new DatasetError(
-          `${formatHfRef(r)}: ${path} disappeared from the Hub while downloading; run again`,
-          'DATASET_NOT_FOUND',
-        );
-      }
-      await saveBlob(blob, join(staging, path), (n) => {
-        bytes += n;
-        opts.onProgress?.(bytes, totalBytes, path);
-      });
+      // Blobs land whole (written to `.incomplete`, then renamed) and are linked from snapshots/<commit>/.
+      files.push(await downloadFileToCacheDir({ ...common, path, revision: commit, cacheDir: hubCache }));
+      bytes += sizes.get(path) ?? 0;
+      opts.onProgress?.(bytes, totalBytes, path);
     }
-    try {
-      await rename(staging, dir);
-    } catch (err) {
-      // Another process finished the same download first: keep its copy.
-      if ((await cachedDataFiles(dir)).length === 0) throw err;
-    }
-    return { ref: r, dir, files: await cachedDataFiles(dir), fromCache: false };
+    // Python's refs/<branch>, written last: a cache lookup by branch never sees a half-downloaded snapshot.
+    if (revision !== commit) await writeAtomically(join(repoDir, 'refs', ...revision.split('/')), async (tmp) => writeFile(tmp, commit)); // prettier-ignore
+    return { ref: r, dir: join(repoDir, 'snapshots', commit), files, fromCache: false };
   } catch (err) {
-    throw toDatasetError(err, r, dir);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
+    throw toDatasetError(err, r, repoDir);
   }
 }

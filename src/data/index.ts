@@ -9,3 +9,4 @@ export { BUILTIN_DATASETS, GENERATOR_VERSION, builtinDatasetPath, loadBuiltinDat
 export type { BuiltinDatasetOptions } from './builtin.js';
 export { loadDataset, readDatasetFile, writeDatasetFile } from './load.js';
 export type { LoadDatasetOptions, LoadPhase } from './load.js';
+export { MODEL_JSON, MODEL_SAFETENSORS, exportParamsFile, modelEnvInfo, readTorchModel, writeTorchModel } from './model_files.js'; // prettier-ignore

@@ -7,6 +7,7 @@ import { datasetEnvSpec } from '../shared/data/envs.js';
 import { BUILTIN_DATASETS, loadBuiltinDataset } from './builtin.js';
 import { ensureHfDataset, formatHfRef } from './hf.js';
 import type { HfDownloadOptions } from './hf.js';
+import { readBinaryCache, writeBinaryCache } from './binary_cache.js';
 import { fileSize } from './files.js';
 import { readJsonlDataset, writeJsonlDataset } from './jsonl.js';
 import { readParquetDataset, writeParquetDataset } from './parquet.js';
@@ -21,7 +22,8 @@ export interface LoadDatasetOptions {
   /** Built-in datasets only: generation seed (default 0) and rows (default 500k / 384k). */
   seed?: number;
   steps?: number;
-  /** hf: references only. */
+  /** hf: references only: the Hugging Face hub cache (default: Python's, see `hfHubCache`), fetch, token, URL. */
+  hubCache?: string;
   fetch?: HfDownloadOptions['fetch'];
   accessToken?: string;
   hubUrl?: string;
@@ -35,10 +37,40 @@ const REF_HELP =
 
 const readUnit = (path: string): 'rows' | 'bytes' => (extname(path).toLowerCase() === '.parquet' ? 'rows' : 'bytes');
 
-/** Reads one local file by its extension (.jsonl or .parquet). */
+/** Files below this size decode in milliseconds: they get no binary copy (nor litter the cache from tests). */
+const BINARY_COPY_MIN_BYTES = 1 << 20;
+
+/**
+ * Reads one local file by its extension (.jsonl or .parquet), from its binary copy in the cache when it has an
+ * up-to-date one (see binary_cache.ts), making that copy after decoding a large file.
+ */
 export async function readDatasetFile(
   path: string,
-  opts: { envId?: string; source?: string; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    envId?: string;
+    source?: string;
+    onProgress?: (done: number, total: number) => void;
+    /** Cache root of the binary copy (default $EVOSCALE_CACHE or ~/.cache/evoscale). */
+    cacheDir?: string;
+  } = {},
+): Promise<Dataset> {
+  const copy = readBinaryCache(path, { ...opts, source: opts.source ?? path });
+  if (copy !== undefined) {
+    const done = readUnit(path) === 'rows' ? copy.size : await fileSize(path);
+    opts.onProgress?.(done, done);
+    return copy;
+  }
+  const ds = await decodeDatasetFile(path, opts);
+  if ((await fileSize(path)) >= BINARY_COPY_MIN_BYTES) {
+    // Only a faster next load: a cache that cannot be written leaves the dataset as read.
+    await writeBinaryCache(path, ds, opts).catch(() => undefined);
+  }
+  return ds;
+}
+
+async function decodeDatasetFile(
+  path: string,
+  opts: { envId?: string; source?: string; onProgress?: (done: number, total: number) => void },
 ): Promise<Dataset> {
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return readJsonlDataset(path, opts);
@@ -80,7 +112,7 @@ export async function loadDataset(ref: string, opts: LoadDatasetOptions = {}): P
   }
   if (ref.startsWith('hf:')) {
     const got = await ensureHfDataset(ref, {
-      cacheDir: opts.cacheDir,
+      hubCache: opts.hubCache,
       fetch: opts.fetch,
       accessToken: opts.accessToken,
       hubUrl: opts.hubUrl,
@@ -92,6 +124,7 @@ export async function loadDataset(ref: string, opts: LoadDatasetOptions = {}): P
       parts.push(
         await readDatasetFile(file, {
           envId: opts.envId,
+          cacheDir: opts.cacheDir,
           source: got.files.length === 1 ? `${name} (${file})` : file,
           onProgress: (d, t) => opts.onProgress?.('read', d, t, readUnit(file)),
         }),
@@ -107,6 +140,24 @@ export async function loadDataset(ref: string, opts: LoadDatasetOptions = {}): P
   }
   return readDatasetFile(ref, {
     envId: opts.envId,
+    cacheDir: opts.cacheDir,
     onProgress: (d, t) => opts.onProgress?.('read', d, t, readUnit(ref)),
   });
+}
+
+const loaded = new Map<string, Promise<Dataset>>();
+
+/**
+ * `loadDataset(ref, { steps })` once per thread: every trial and run of the thread reuses the arrays. A new
+ * thread's first load reads the binary copy (milliseconds), not the Parquet or JSON source.
+ */
+export function loadDatasetOnce(ref: string, steps?: number): Promise<Dataset> {
+  const key = `${ref}#${steps ?? ''}`;
+  let p = loaded.get(key);
+  if (!p) {
+    p = loadDataset(ref, steps !== undefined ? { steps } : {});
+    loaded.set(key, p);
+    p.catch(() => loaded.delete(key));
+  }
+  return p;
 }

@@ -22,6 +22,15 @@ export function describeWhere(env: RunEnvironment): string {
     : `worker threads: ${env.workers}`;
 }
 
+/**
+ * The backends that really trained `summaries` ('cpu', 'tfjs:cpu', …; comma-separated when trials differed,
+ * e.g. on a cluster of mixed workers). Summaries written before backends were recorded ran on the CPU kernels.
+ */
+export function backendsThatRan(summaries: readonly { readonly backend?: string }[]): string {
+  const seen = [...new Set(summaries.map((s) => s.backend ?? 'cpu'))];
+  return seen.length > 0 ? seen.join(', ') : 'cpu';
+}
+
 export function runEnvironment(workers: number, backend = 'cpu', cluster?: string): RunEnvironment {
   let version = 'unknown';
   try {

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../shared/errors.js';
 import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
 import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
-import { describeWhere, runEnvironment } from './environment.js';
+import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
 import type { ProgressSink } from './progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
@@ -17,26 +17,11 @@ import { runTrials } from './runner.js';
 import type { TrialExecutor } from '../trials/executor.js';
 import type { RuntimeMetrics } from '../metrics/registry.js';
 import type { TrialSpec, TrialSummary } from '../trials/trial.js';
+import { loadBackend, parseBackend } from '../worker/engine/backends.js';
+import type { Exp1Config } from '../shared/config/experiments.js';
 
-export interface Exp1Config {
-  dataset: string;
-  envId: string;
-  sizes: number[];
-  methods: string[];
-  seeds: number[];
-  epochs: number;
-  generations: number;
-  testSize: number;
-  evalEpisodes: number;
-  /** Rows of a built-in dataset (default: the source's 500k). */
-  datasetSteps?: number;
-  /**
-   * Fix the train/test split to this seed for every trial. By default each seed draws its own split (which
-   * rows are test and which form the training subsets), so repeats are independent replicates of the whole
-   * pipeline, as reruns of the proposal's script with another seed would be.
-   */
-  splitSeed?: number;
-}
+/** Experiment 1's configuration; its schema (src/shared/config/experiments.ts) documents each field. */
+export type { Exp1Config };
 
 export const EXP1_DEFAULTS: Exp1Config = {
   dataset: 'cartpole',
@@ -50,6 +35,7 @@ export const EXP1_DEFAULTS: Exp1Config = {
   generations: 100,
   testSize: EXPERIMENT1_TEST_SIZE,
   evalEpisodes: 50,
+  backend: 'cpu',
 };
 
 export interface PlannedTrial {
@@ -60,6 +46,7 @@ export interface PlannedTrial {
 /** The trials of experiment 1 and the FLOPs each will spend (what `--plan` prints). */
 export function planExp1(cfg: Exp1Config): PlannedTrial[] {
   const methods = resolveMethods(EXP1_METHODS, cfg.methods);
+  const backend = parseBackend(cfg.backend, 'exp1 backend');
   for (const s of cfg.sizes)
     if (!Number.isInteger(s) || s <= 0) throw new InvalidArgumentError(`--sizes: ${s} is not a positive integer`);
   const out: PlannedTrial[] = [];
@@ -88,6 +75,8 @@ export function planExp1(cfg: Exp1Config): PlannedTrial[] {
             evalPoints: 10,
             evalEpisodes: cfg.evalEpisodes,
             checkpointEvery: 1,
+            // Absent for the CPU kernels, so default trial configs (and --resume of older runs) are unchanged.
+            ...(backend !== 'cpu' ? { backend } : {}),
           },
         });
       }
@@ -115,6 +104,8 @@ export async function runExp1(
   opts: RunExperimentOptions,
 ): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const plan = planExp1(cfg);
+  // Refuse a backend that is not installed before any trial starts (cluster workers load their own).
+  if (opts.cluster === undefined) await loadBackend(cfg.backend);
   const dir = join(opts.out, 'exp1');
   writeJsonAtomic(join(dir, 'experiment.json'), {
     experiment: 'exp1',
@@ -134,7 +125,7 @@ export async function runExp1(
       ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
     },
   );
-  await writeExp1Outputs(dir, cfg, summaries, env, opts.command);
+  await writeExp1Outputs(dir, cfg, summaries, { ...env, backend: backendsThatRan(summaries) }, opts.command);
   return { dir, summaries };
 }
 

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../shared/errors.js';
 import { BUILTIN_DATASETS } from '../data/builtin.js';
 import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
-import { describeWhere, runEnvironment } from './environment.js';
+import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
 import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
@@ -16,25 +16,11 @@ import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
 import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
+import { loadBackend, parseBackend } from '../worker/engine/backends.js';
+import type { Exp2Config } from '../shared/config/experiments.js';
 
-export interface Exp2Config {
-  datasets: string[];
-  /** Env id of each dataset that is not built in (inferred for built-ins). */
-  envIds?: Record<string, string>;
-  fractions: number[];
-  methods: string[];
-  seeds: number[];
-  /** Steps per SGD trial and generations per NE trial (default mode: reproducible). */
-  sgdSteps: number;
-  neGenerations: number;
-  /** Equal wall-clock seconds per trial instead (not bit-reproducible). */
-  budgetSeconds?: number;
-  evalPoints: number;
-  testFraction: number;
-  datasetSteps?: number;
-  /** Fix the split to this seed for every trial (default: each seed draws its own split, as in experiment 1). */
-  splitSeed?: number;
-}
+/** Experiment 2's configuration; its schema (src/shared/config/experiments.ts) documents each field. */
+export type { Exp2Config };
 
 /**
  * Default budgets, measured on a 2-core machine (README: "Experiment 2 budgets"): 800 000 SGD steps of batch 32
@@ -50,6 +36,7 @@ export const EXP2_DEFAULTS: Exp2Config = {
   neGenerations: 12_000,
   evalPoints: 20,
   testFraction: 0.1,
+  backend: 'cpu',
 };
 
 function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: number; nActions: number } {
@@ -62,6 +49,7 @@ function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: numbe
 
 export function planExp2(cfg: Exp2Config): TrialSpec[] {
   const methods = resolveMethods(EXP2_METHODS, cfg.methods);
+  const backend = parseBackend(cfg.backend, 'exp2 backend');
   const out: TrialSpec[] = [];
   for (const dataset of cfg.datasets) {
     const env = envOf(cfg, dataset);
@@ -87,6 +75,8 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
             evalPoints: cfg.evalPoints,
             evalEpisodes: 0,
             checkpointEvery: 2,
+            // Absent for the CPU kernels, so default trial configs (and --resume of older runs) are unchanged.
+            ...(backend !== 'cpu' ? { backend } : {}),
           });
         }
       }
@@ -100,6 +90,8 @@ export async function runExp2(
   opts: RunExperimentOptions,
 ): Promise<{ dir: string; summaries: TrialSummary[] }> {
   const specs = planExp2(cfg);
+  // Refuse a backend that is not installed before any trial starts (cluster workers load their own).
+  if (opts.cluster === undefined) await loadBackend(cfg.backend);
   const dir = join(opts.out, 'exp2');
   writeJsonAtomic(join(dir, 'experiment.json'), {
     experiment: 'exp2',
@@ -115,7 +107,7 @@ export async function runExp2(
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
   });
-  await writeExp2Outputs(dir, cfg, specs, summaries, env, opts.command);
+  await writeExp2Outputs(dir, cfg, specs, summaries, { ...env, backend: backendsThatRan(summaries) }, opts.command);
   return { dir, summaries };
 }
 

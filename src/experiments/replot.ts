@@ -11,6 +11,8 @@ import { planExp1, writeExp1Outputs, type Exp1Config } from './exp1.js';
 import { planExp2, writeExp2Outputs, type Exp2Config } from './exp2.js';
 import { writeExp3Outputs } from './exp3/report.js';
 import type { Exp3Config } from './exp3/config.js';
+import { checkSchema } from '../shared/config/check.js';
+import { Exp1ConfigSchema, Exp2ConfigSchema, Exp3ConfigSchema } from '../shared/config/experiments.js';
 import type { Exp3PairResult } from './exp3/results.js';
 import { readJsonIfExists, TrialDirectory } from '../trials/results.js';
 import type { MetricRecord, TrialSummary } from '../trials/trial.js';
@@ -65,7 +67,7 @@ export async function replotExperiment(dir: string): Promise<ReplotResult> {
   const command =
     index.command ?? `npx evoscale run ${experiment} --config <settings of ${join(dir, 'experiment.json')}>`;
   if (experiment === 'exp1') {
-    const cfg = index.config as Exp1Config;
+    const cfg: Exp1Config = checkSchema(Exp1ConfigSchema, index.config, `${join(dir, 'experiment.json')}: config`);
     await writeExp1Outputs(
       dir,
       cfg,
@@ -77,7 +79,7 @@ export async function replotExperiment(dir: string): Promise<ReplotResult> {
       command,
     );
   } else if (experiment === 'exp2') {
-    const cfg = index.config as Exp2Config;
+    const cfg: Exp2Config = checkSchema(Exp2ConfigSchema, index.config, `${join(dir, 'experiment.json')}: config`);
     const specs = planExp2(cfg);
     await writeExp2Outputs(
       dir,
@@ -97,7 +99,8 @@ export async function replotExperiment(dir: string): Promise<ReplotResult> {
     if (agg === undefined || !existsSync(join(dir, 'aggregate.json'))) {
       throw new InvalidArgumentError(`${dir}: aggregate.json is missing; rerun experiment 3 with --resume`);
     }
-    await writeExp3Outputs(dir, agg.config, agg.source, agg.pairs, env, command);
+    const cfg = checkSchema(Exp3ConfigSchema, agg.config, `${join(dir, 'aggregate.json')}: config`);
+    await writeExp3Outputs(dir, cfg, agg.source, agg.pairs, env, command);
   }
   return { experiment, dir };
 }

@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { startPool, workerModule } from '../platform/threads.js';
+import type { BackendName } from '../worker/engine/backends.js';
 import type { TrialSpec, TrialSummary } from './trial.js';
 import type { TrialProgressMessage, TrialTask } from './trial_worker.js';
 
@@ -51,8 +52,11 @@ export class Signal {
  * Trials in this process: on `threads` piscina threads (default: one per core), or in this thread, one at a time,
  * when `threads` is 0 (debugging, profiling, or when threads are unwanted).
  */
-export function embeddedTrialExecutor(threads: number = availableParallelism()): TrialExecutor {
-  if (threads === 0) return inlineTrialExecutor();
+export function embeddedTrialExecutor(
+  threads: number = availableParallelism(),
+  autoBackend?: BackendName,
+): TrialExecutor {
+  if (threads === 0) return inlineTrialExecutor(autoBackend);
   const n = Math.max(1, threads);
   const pool = startPool(workerModule(import.meta.url, './trial_worker'), {
     minThreads: 0,
@@ -61,6 +65,9 @@ export function embeddedTrialExecutor(threads: number = availableParallelism()):
   });
   const signal = new Signal();
   let running = 0;
+  // Trials running now, seen by every trial thread: each takes its share of the n threads before every
+  // generation, so the last trials of a run widen onto the cores the others freed (see engineThreadsPerTrial).
+  const runningShared = new Int32Array(new SharedArrayBuffer(4));
   return {
     free: () => n - running,
     changed: () => signal.wait(),
@@ -71,7 +78,15 @@ export function embeddedTrialExecutor(threads: number = availableParallelism()):
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (m: TrialProgressMessage) => onProgress(m));
       try {
-        const task: TrialTask = { spec, dir, resume: true, port: port2 };
+        const task: TrialTask = {
+          spec,
+          dir,
+          resume: true,
+          port: port2,
+          threads: n,
+          running: runningShared,
+          ...(autoBackend ? { autoBackend } : {}),
+        };
         return (await pool.run(task, { transferList: [port2] })) as TrialSummary;
       } finally {
         port1.close();
@@ -84,7 +99,7 @@ export function embeddedTrialExecutor(threads: number = availableParallelism()):
 }
 
 /** Trials in this thread, one at a time (the trial runs synchronously: progress is reported as it goes). */
-function inlineTrialExecutor(): TrialExecutor {
+function inlineTrialExecutor(autoBackend?: BackendName): TrialExecutor {
   const signal = new Signal();
   let running = false;
   return {
@@ -96,7 +111,7 @@ function inlineTrialExecutor(): TrialExecutor {
       running = true;
       try {
         const { runTrialTask } = await import('./trial_worker.js');
-        return await runTrialTask({ spec, dir, resume: true }, onProgress);
+        return await runTrialTask({ spec, dir, resume: true, ...(autoBackend ? { autoBackend } : {}) }, onProgress);
       } finally {
         running = false;
         signal.fire();

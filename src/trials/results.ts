@@ -6,6 +6,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
+import { writeTorchModel } from '../data/model_files.js';
+import type { MlpSpec } from '../shared/model/mlp.js';
 
 /** Reads a JSON file, or returns undefined when it does not exist. */
 export function readJsonIfExists<T>(path: string): T | undefined {
@@ -89,12 +91,16 @@ export class TrialDirectory<Metric extends object = Record<string, unknown>, Sum
     writeJsonAtomic(this.summaryPath, summary);
   }
 
-  /** The trained parameters (raw little-endian float32, the flat layout of src/shared/model). */
-  writeFinalParams(params: Float32Array): void {
+  /**
+   * The trained parameters (raw little-endian float32, the flat layout of src/shared/model); given the network's
+   * `model`, also model.safetensors + model.json, which PyTorch loads (see the README).
+   */
+  writeFinalParams(params: Float32Array, model?: { readonly spec: MlpSpec; readonly envId?: string }): void {
     writeFileAtomic(
       join(this.dir, 'final_params.f32'),
       new Uint8Array(params.buffer.slice(params.byteOffset, params.byteOffset + params.byteLength)),
     );
+    if (model !== undefined) writeTorchModel(this.dir, model.spec, params, model.envId, { ifEnvUnknown: 'omit' });
   }
 
   readFinalParams(): Float32Array | undefined {

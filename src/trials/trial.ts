@@ -9,6 +9,7 @@ import {
   getAlgorithm,
   bestParams,
   restoreState,
+  shareState,
   snapshotState,
   type EvolutionSnapshot,
   type EvolutionState,
@@ -16,7 +17,11 @@ import {
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
-import { evaluateShardInline } from '../worker/engine/cpu_kernel.js';
+import { InvalidArgumentError } from '../shared/errors.js';
+import { CPU_BACKEND, loadBackend, type BackendName, type LoadedBackend } from '../worker/engine/backends.js';
+import { sharedCpuEngine } from '../worker/engine/cpu_engine.js';
+import { TfjsEngine } from '../worker/engine/tfjs_engine.js';
+import { TfjsSgdTrainer } from '../worker/sgd/tfjs_trainer.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
 import type { Method, NeMethod, SgdMethod } from './methods.js';
@@ -57,6 +62,11 @@ export interface TrialSpec {
   readonly evalEpisodes: number;
   /** Checkpoint after every this many evaluation points. */
   readonly checkpointEvery: number;
+  /**
+   * Where SGD steps and NE fitness run (absent: 'cpu', the bit-reproducible default). Test metrics and
+   * rollouts are always scored by the CPU kernels, so every backend is measured the same way.
+   */
+  readonly backend?: BackendName;
 }
 
 export interface TrialData {
@@ -90,6 +100,8 @@ export interface TrialSummary {
   final: TestMetrics & { meanReturn?: number; returns?: number[] };
   paramsSha256: string;
   fitnessHistory?: number[];
+  /** The backend that really trained ('cpu', 'tfjs:cpu', 'tfjs-node-gpu:tensorflow', …), not the one asked for. */
+  backend: string;
 }
 
 /** A trial's results folder, typed with what `runTrial` writes there. */
@@ -99,6 +111,14 @@ export interface TrialHooks {
   onProgress?: (done: number, total: number) => void;
   /** Resume from the trial's checkpoint if it has one (else start over). */
   resume?: boolean;
+  /** The loaded backend `spec.backend` asked for (see loadTrialBackend); absent means the CPU kernels. */
+  backend?: LoadedBackend;
+  /**
+   * Threads a neuroevolution trial splits each generation's population over, this one included (default 1),
+   * or a function asked before every generation (a trial widens when others finish and free their cores).
+   * Results do not depend on it: every row's noise is keyed by (seed, generation, agent).
+   */
+  threads?: number | (() => number);
 }
 
 interface Checkpoint {
@@ -134,28 +154,53 @@ interface Learner {
   samplesSeen(): number;
   flops(): number;
   checkpoint(): Pick<Checkpoint, 'sgd' | 'ne'>;
+  /** Frees what the backend holds (TensorFlow.js variables; GPU memory on tfjs-node-gpu). */
+  dispose(): void;
 }
 
-function sgdLearner(method: SgdMethod, spec: TrialSpec, data: TrialData, init: Float32Array, cp?: Checkpoint): Learner {
-  const trainer = new SgdTrainer({
+function sgdLearner(
+  method: SgdMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  backend: LoadedBackend,
+  cp?: Checkpoint,
+): Learner {
+  const options = {
     spec: spec.model,
     params: init,
     optimizer: method.optimizer,
     batchSize: method.batchSize,
     seed: spec.seed,
     train: data.train,
-  });
+  };
+  const trainer = backend.tf === undefined ? new SgdTrainer(options) : TfjsSgdTrainer.fromBackend(options, backend);
   if (cp?.sgd) trainer.restore(cp.sgd);
   return {
     step: () => ({ trainLoss: trainer.step() }),
-    params: () => trainer.params,
+    params: () => (trainer instanceof SgdTrainer ? trainer.params : trainer.getParams()),
     samplesSeen: () => trainer.samplesSeen,
     flops: () => sgdFlops(spec.model, trainer.samplesSeen),
     checkpoint: () => ({ sgd: trainer.snapshot() }),
+    dispose: () => {
+      if (trainer instanceof TfjsSgdTrainer) trainer.dispose();
+    },
   };
 }
 
-function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Float32Array, cp?: Checkpoint): Learner {
+/**
+ * One generation is the engine's one pass per agent (vary, forward, fitness: `CpuEngine.evaluatePopulation`,
+ * the path NE runs and the compute benchmark take), then the algorithm's `tell` on the rows it varied.
+ */
+function neLearner(
+  method: NeMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  backend: LoadedBackend,
+  cp: Checkpoint | undefined,
+  threads: number | (() => number),
+): Learner {
   const algo = getAlgorithm(method.algorithm);
   const options = {
     populationSize: method.populationSize,
@@ -171,37 +216,60 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
           a === 0 ? init : initParams(spec.model, CounterRng.from(spec.seed, RngPurpose.init, a)),
         )
       : init;
+  const threadsNow = typeof threads === 'function' ? threads : () => threads;
   let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(start, options as never, spec.seed);
+  let shared = false;
   const whole = method.batchSize === 'all';
   const sampler = whole
     ? null
     : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize as number, spec.seed);
+  const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
   let seen = cp?.samplesSeen ?? 0;
+  const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
   return {
     step: () => {
       const gen = state.generation;
-      const population = algo.ask(state);
       let x = data.train.x;
-      let y = data.train.y as Int32Array;
+      let y = trainY;
       let n = data.train.n;
       if (sampler) {
         n = sampler.load(gen);
         x = sampler.x.subarray(0, n * spec.model.inputs);
         y = sampler.y.subarray(0, n);
       }
-      const fitness = evaluateShardInline({
-        spec: spec.model,
-        params: population,
-        start: 0,
-        end: state.populationSize,
-        x,
-        y: y instanceof Int32Array ? y : Int32Array.from(y),
-        n,
-        fitness: method.fitness,
-        trials: method.trials,
-        seed: spec.seed,
-        generation: gen,
-      });
+      let fitness: Float32Array;
+      if (tfjs !== undefined) {
+        // TensorFlow.js evaluates the population `ask` draws; only the CPU engine fuses variation into the pass.
+        fitness = tfjs.evaluateSync({
+          spec: spec.model,
+          params: algo.ask(state),
+          start: 0,
+          end: state.populationSize,
+          x,
+          y,
+          n,
+          fitness: method.fitness,
+          trials: method.trials,
+          seed: spec.seed,
+          generation: gen,
+        });
+      } else {
+        const engine = sharedCpuEngine(threadsNow());
+        if (engine.threads > 1 && !shared) {
+          // Shared memory lets the engine's threads write their rows straight into the state; `tell` keeps it so.
+          state = shareState(state);
+          shared = true;
+        }
+        fitness = engine.evaluatePopulationSync({
+          spec: spec.model,
+          state,
+          x,
+          y,
+          n,
+          fitness: method.fitness,
+          trials: method.trials,
+        });
+      }
       seen += n * state.populationSize;
       let best = fitness[0];
       for (let i = 1; i < fitness.length; i++)
@@ -214,7 +282,29 @@ function neLearner(method: NeMethod, spec: TrialSpec, data: TrialData, init: Flo
     samplesSeen: () => seen,
     flops: () => neuroevolutionFlops(spec.model, seen),
     checkpoint: () => ({ ne: snapshotState(state) }),
+    dispose: () => {},
   };
+}
+
+/** The backend a trial runs on: the loaded one when the spec asks for one, and a clear error when it was not loaded. */
+function trialBackend(spec: TrialSpec, loaded: LoadedBackend | undefined): LoadedBackend {
+  const asked = spec.backend ?? 'cpu';
+  if (loaded === undefined) {
+    if (asked === 'cpu') return CPU_BACKEND;
+    throw new InvalidArgumentError(
+      `trial ${spec.id} asks for backend '${asked}': load it with loadTrialBackend(spec) and pass it as hooks.backend`,
+    );
+  }
+  if (asked !== 'auto' && loaded.name !== asked) {
+    throw new InvalidArgumentError(`trial ${spec.id} asks for backend '${asked}' but was given '${loaded.label}'`);
+  }
+  return loaded;
+}
+
+/** Loads the backend `spec.backend` asks for ('auto' resolved by `fallback` when given, e.g. a worker's --backend). */
+export function loadTrialBackend(spec: TrialSpec, fallback: BackendName = 'auto'): Promise<LoadedBackend> {
+  const asked = spec.backend ?? 'cpu';
+  return loadBackend(asked === 'auto' ? fallback : asked);
 }
 
 /** Runs (or resumes) a trial to completion and returns its summary; writes every result file on the way. */
@@ -232,10 +322,11 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   if (cp) dir.rewriteMetrics(dir.metrics().filter((r) => r.step <= cp.step));
   else dir.begin(spec);
 
+  const backend = trialBackend(spec, hooks.backend);
   const learner =
     spec.method.kind === 'sgd'
-      ? sgdLearner(spec.method, spec, data, init, cp)
-      : neLearner(spec.method, spec, data, init, cp);
+      ? sgdLearner(spec.method, spec, data, init, backend, cp)
+      : neLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1);
   const bySeconds = spec.budget.seconds !== undefined;
   const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;
   const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;
@@ -309,6 +400,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     final: { ...final, ...(play ? { meanReturn: play.mean, returns: play.returns } : {}) },
     paramsSha256: sha256(params),
     ...(fitnessHistory.length > 0 ? { fitnessHistory } : {}),
+    backend: backend.label,
   };
   dir.writeCheckpoint(
     CHECKPOINT,
@@ -321,7 +413,8 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
       ...learner.checkpoint(),
     }),
   );
-  dir.writeFinalParams(params);
+  learner.dispose();
+  dir.writeFinalParams(params, { spec: spec.model, envId: spec.envId });
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);
   return summary;

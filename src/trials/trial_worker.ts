@@ -1,9 +1,11 @@
 /** Piscina worker: runs one trial in this thread. Trials are independent, so the pool parallelises an experiment. */
 import type { MessagePort } from 'node:worker_threads';
-import { loadDatasetCached } from '../data/load_cached.js';
+import { loadDatasetOnce } from '../data/load.js';
+import { validateTrialSpec } from '../shared/protocol/trial_spec.js';
 import { trialData } from './data.js';
 import { TrialDirectory } from './results.js';
-import { runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from './trial.js';
+import type { BackendName } from '../worker/engine/backends.js';
+import { loadTrialBackend, runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from './trial.js';
 
 export interface TrialTask {
   spec: TrialSpec;
@@ -11,6 +13,23 @@ export interface TrialTask {
   resume: boolean;
   /** Receives TrialProgressMessage messages when running in a pool thread. */
   port?: MessagePort;
+  /** What a spec's 'auto' backend means here (a worker's --backend); default: the best installed. */
+  autoBackend?: BackendName;
+  /** Threads a neuroevolution trial may split its population over, this one included (default 1). */
+  threads?: number;
+  /**
+   * Trials running now, shared by every trial of the run (a SharedArrayBuffer): with it, `threads` are the
+   * run's threads, and a trial takes its share of them before every generation (`engineThreadsPerTrial`).
+   */
+  running?: Int32Array;
+}
+
+/**
+ * Engine threads each trial gets when `threads` threads run `trials` trials: cores a trial has to spare
+ * (fewer trials than threads) split its population; results do not depend on the split.
+ */
+export function engineThreadsPerTrial(threads: number, trials: number): number {
+  return Math.max(1, Math.floor(threads / Math.max(1, Math.min(threads, trials))));
 }
 
 /** Progress of a running trial, in units of its own work. */
@@ -24,21 +43,33 @@ export async function runTrialTask(
   task: TrialTask,
   onProgress?: (p: TrialProgressMessage) => void,
 ): Promise<TrialSummary> {
-  const ds = await loadDatasetCached(task.spec.dataset, task.spec.datasetSteps);
+  // The spec crossed a thread boundary (or came from a remote coordinator via trial_runner): check, never cast.
+  validateTrialSpec(task.spec, `trial ${String((task.spec as { id?: unknown } | undefined)?.id)}`);
+  const ds = await loadDatasetOnce(task.spec.dataset, task.spec.datasetSteps);
   const dir: TrialFolder = new TrialDirectory(task.dir);
+  const backend = await loadTrialBackend(task.spec, task.autoBackend);
+  const running = task.running;
+  const threads = task.threads ?? 1;
   let last = 0;
-  return runTrial(task.spec, trialData(task.spec, ds), dir, {
-    resume: task.resume,
-    onProgress: onProgress
-      ? (done, total) => {
-          const now = Date.now();
-          if (now - last > 500 || done >= total) {
-            last = now;
-            onProgress({ done, total });
+  if (running !== undefined) Atomics.add(running, 0, 1);
+  try {
+    return runTrial(task.spec, trialData(task.spec, ds), dir, {
+      resume: task.resume,
+      backend,
+      threads: running === undefined ? threads : () => engineThreadsPerTrial(threads, Atomics.load(running, 0)),
+      onProgress: onProgress
+        ? (done, total) => {
+            const now = Date.now();
+            if (now - last > 500 || done >= total) {
+              last = now;
+              onProgress({ done, total });
+            }
           }
-        }
-      : undefined,
-  });
+        : undefined,
+    });
+  } finally {
+    if (running !== undefined) Atomics.sub(running, 0, 1);
+  }
 }
 
 export default function runPooledTrialTask(task: TrialTask): Promise<TrialSummary> {

@@ -43,6 +43,7 @@ function summaryOf(spec: TrialSpec, sha: string): TrialSummary {
     id: spec.id,
     experiment: spec.experiment,
     method: spec.method.name,
+    backend: 'cpu',
     envId: spec.envId,
     seed: spec.seed,
     trainSet: spec.trainSet,

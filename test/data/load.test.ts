@@ -50,25 +50,30 @@ test('an existing file with an unknown extension is refused by format', async ()
 });
 
 test('an hf: reference loads the cached copy offline, naming the dataset as its source', async () => {
-  const cacheDir = join(tmp.dir, 'cache-hf');
-  const dir = hfCacheDir(parseHfRef('hf:NathanGavenski/CartPole-v1'), cacheDir);
+  const hubCache = join(tmp.dir, 'cache-hf');
+  const dir = join(hfCacheDir(parseHfRef('hf:NathanGavenski/CartPole-v1'), hubCache), 'snapshots', 'c'.repeat(40));
   mkdirSync(dir, { recursive: true });
+  mkdirSync(join(dir, '..', '..', 'refs'), { recursive: true });
+  writeFileSync(join(dir, '..', '..', 'refs', 'main'), 'c'.repeat(40));
   const ds = sampleDataset(50);
   await writeJsonlDataset(ds, join(dir, 'teacher.jsonl'));
-  const got = await loadDataset('hf:NathanGavenski/CartPole-v1', { cacheDir, fetch: forbiddenFetch });
+  const got = await loadDataset('hf:NathanGavenski/CartPole-v1', { hubCache, fetch: forbiddenFetch });
   assert.deepStrictEqual(arraysOf(got), arraysOf(ds));
   assert.match(got.meta.source, /^hf:NathanGavenski\/CartPole-v1 \(/);
 });
 
 test('an hf: dataset in several Parquet shards loads as one, in shard order', async () => {
-  const cacheDir = join(tmp.dir, 'cache-shards');
-  const dir = join(hfCacheDir(parseHfRef('hf:o/sharded'), cacheDir), 'default', 'train');
+  const hubCache = join(tmp.dir, 'cache-shards');
+  const repoDir = hfCacheDir(parseHfRef('hf:o/sharded'), hubCache);
+  const dir = join(repoDir, 'snapshots', 'd'.repeat(40), 'default', 'train');
   mkdirSync(dir, { recursive: true });
+  mkdirSync(join(repoDir, 'refs'), { recursive: true });
+  writeFileSync(join(repoDir, 'refs', 'main'), 'd'.repeat(40));
   const ds = sampleDataset(90);
   const { sliceRows } = await import('../../src/shared/data/dataset.js');
   await writeParquetDataset(sliceRows(ds, 0, 40), join(dir, '0000.parquet'));
   await writeParquetDataset(sliceRows(ds, 40), join(dir, '0001.parquet'));
-  const got = await loadDataset('hf:o/sharded', { cacheDir, fetch: forbiddenFetch });
+  const got = await loadDataset('hf:o/sharded', { hubCache, fetch: forbiddenFetch });
   assert.deepStrictEqual(arraysOf(got), arraysOf(ds));
 });
 

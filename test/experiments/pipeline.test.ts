@@ -55,7 +55,7 @@ describe('evoscale run exp1 --plan', () => {
     writeFileSync(cfgFile, JSON.stringify({ splitseed: 7 }));
     const bad = spawnSync(process.execPath, [cli, 'run', 'exp1', '--config', cfgFile, '--plan'], { encoding: 'utf8' });
     assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /unknown setting 'splitseed'; known: .*splitSeed/);
+    assert.match(bad.stderr, /splitseed: unknown key; known keys: .*splitSeed/);
   });
 
   it('rejects a bad option with a message naming it', () => {

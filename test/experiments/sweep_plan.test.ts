@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { planSweep, validateSweepFile } from '../../src/experiments/sweep_plan.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { planSweep, readSweepFile, validateSweepFile } from '../../src/experiments/sweep_plan.js';
 
 describe('sweep files', () => {
   it('expand the grid into one trial per experiment × method × dataset × fraction × seed', () => {
@@ -56,7 +59,7 @@ describe('sweep files', () => {
     assert.throws(
       () =>
         planSweep(validateSweepFile({ grid: { experiment: ['exp2'] }, settings: { exp2: { sgdStep: 1 } } }, 's'), 's'),
-      /unknown setting 'sgdStep'/,
+      /settings\.exp2\.sgdStep: unknown key; known keys: .*sgdSteps/,
     );
   });
 
@@ -70,6 +73,49 @@ describe('sweep files', () => {
     assert.throws(
       () => planSweep(validateSweepFile({ grid: { experiment: ['exp2'], method: ['nope'] } }, 'f'), 'f'),
       /unknown method 'nope'/,
+    );
+  });
+});
+
+describe('sweep files on disk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evoscale-sweep-file-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('read a YAML grid with one value for an axis as a list of one', () => {
+    const p = write(
+      'ok.yaml',
+      'grid:\n  experiment: exp2\n  method: sgd\n  seed: 4\nsettings:\n  exp2: { sgdSteps: 10 }\n',
+    );
+    const plan = planSweep(readSweepFile(p), p);
+    assert.deepEqual(
+      plan.trials.map((t) => [t.spec.method.name, t.spec.seed, t.spec.budget.steps]),
+      [
+        ['sgd', 4, 10],
+        ['sgd', 4, 10],
+        ['sgd', 4, 10],
+      ],
+    );
+  });
+
+  it("type-check an experiment's settings, naming the line, key and value", () => {
+    const p = write('bad.yaml', 'grid:\n  experiment: [exp2]\nsettings:\n  exp2:\n    sgdSteps: many\n');
+    assert.throws(
+      () => readSweepFile(p),
+      (e: unknown) =>
+        (e as Error).message === `${p}:5:5: settings.exp2.sgdSteps: expected a positive integer, got "many"`,
+    );
+  });
+
+  it('name the line of a misspelt grid axis', () => {
+    const p = write('typo.yaml', 'grid:\n  experiment: [exp2]\n  seeds: [1]\n');
+    assert.throws(
+      () => readSweepFile(p),
+      (e: unknown) => (e as Error).message.startsWith(`${p}:3:3: grid.seeds: unknown key; known keys: experiment,`),
     );
   });
 });

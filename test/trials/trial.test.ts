@@ -7,6 +7,7 @@ import { generateExpertDataset } from '../../src/shared/data/generate.js';
 import { expMlp, EXP1_MLP } from '../../src/shared/model/mlp.js';
 import { trialData } from '../../src/trials/data.js';
 import { EXP1_METHODS, EXP2_METHODS } from '../../src/trials/methods.js';
+import { readTorchModel } from '../../src/data/model_files.js';
 import { TrialDirectory } from '../../src/trials/results.js';
 import { runTrial, type TrialFolder, type TrialSpec } from '../../src/trials/trial.js';
 
@@ -45,6 +46,8 @@ describe('a trial', () => {
     assert.ok(m.every((r) => Number.isFinite(r.testLoss) && Number.isFinite(r.testMacroF1) && r.flops >= 0));
     assert.equal(s.steps, 40);
     assert.equal(dir.readFinalParams()?.length, 4 * 50 + 50 + 50 * 2 + 2);
+    // Beside it, the same weights as PyTorch loads them.
+    assert.deepEqual(readTorchModel(dir.dir).params, dir.readFinalParams());
     assert.deepEqual(dir.config(), JSON.parse(JSON.stringify(spec)));
     assert.equal(s.fitnessHistory?.length, 40);
   });

@@ -15,6 +15,7 @@ import { runSweep, SweepInterruptedError } from '../../coordinator/sweep/run_swe
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import { embeddedTrialExecutor } from '../../trials/executor.js';
 import { planSweep, readSweepFile } from '../../experiments/sweep_plan.js';
+import { loadBackend, parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption } from '../options.js';
 
 export interface CoordinatorFlags {
@@ -33,6 +34,8 @@ export interface CoordinatorFlags {
   missedHeartbeats: string;
   shardTimeout: string;
   maxFrameBytes: string;
+  /** `sweep --backend`: overrides the sweep file's settings for every trial. */
+  backend?: string;
 }
 
 function placementOf(raw: string): Placement {
@@ -152,7 +155,12 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
       );
     } else {
       const file = readSweepFile(flags.sweep as string);
-      const plan = planSweep(file, flags.sweep as string, flags.out);
+      const backend = flags.backend !== undefined ? parseBackend(flags.backend, '--backend') : undefined;
+      const plan = planSweep(file, flags.sweep as string, flags.out, backend);
+      // On embedded threads, refuse a backend that is not installed before any trial starts (workers load their own).
+      if (server === undefined) {
+        for (const b of new Set(plan.trials.map((t) => t.spec.backend ?? 'cpu'))) await loadBackend(b);
+      }
       const executor = server !== undefined ? remoteTrialExecutor(server) : embeddedTrialExecutor(threads);
       closers.unshift(() => executor.close());
       const result = await runSweep(plan, executor, { metrics, log: stderrLog, signal: shutdown.signal });

@@ -8,7 +8,6 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { BUILTIN_DATASETS } from '../../data/builtin.js';
 import { ensureHfDataset, formatHfRef } from '../../data/hf.js';
 import { loadDataset, writeDatasetFile } from '../../data/load.js';
-import { cacheRoot } from '../../data/cache.js';
 import { parseIntOption } from '../options.js';
 
 /** Where the dataset commands write: results to `out`, progress to `err`. */
@@ -139,10 +138,13 @@ export function registerDatasetCommands(
     .command('download')
     .description('Download a HuggingFace dataset into the local cache (a cached copy is kept and reused offline)')
     .argument('<ref>', 'hf:<owner>/<name>, e.g. hf:NathanGavenski/CartPole-v1')
-    .option('--cache-dir <dir>', 'cache root (default $EVOSCALE_CACHE or ~/.cache/evoscale)')
-    .action(async (ref: string, opts: { cacheDir?: string }) => {
+    .option(
+      '--hub-cache <dir>',
+      'Hugging Face cache, shared with Python (default $HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub)',
+    )
+    .action(async (ref: string, opts: { hubCache?: string }) => {
       const got = await ensureHfDataset(ref, {
-        cacheDir: opts.cacheDir ?? cacheRoot(),
+        ...(opts.hubCache === undefined ? {} : { hubCache: opts.hubCache }),
         onProgress: progressPrinter(io, `download ${ref}`, 'bytes'),
       });
       const how = got.fromCache ? 'already cached' : 'downloaded';

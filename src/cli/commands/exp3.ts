@@ -9,10 +9,15 @@ import { EXP3_DEFAULTS, validateExp3Config, type Exp3Config } from '../../experi
 import { countExp3Trials, loadExp3Episodes, runExp3 } from '../../experiments/exp3/run.js';
 import { createProgress } from '../../experiments/progress.js';
 import { join } from 'node:path';
+import { parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption } from '../options.js';
+import { readConfigFile } from '../../config/read.js';
+import { Exp3SettingsSchema } from '../../shared/config/experiments.js';
+import { mergeSettings } from '../../experiments/settings.js';
 
 /** The flags `run exp3` understands (others of the run command are rejected with a hint). */
 export interface Exp3Flags {
+  config?: string;
   data?: string;
   participants?: string;
   envs?: string;
@@ -25,6 +30,7 @@ export interface Exp3Flags {
   policy?: string;
   synthParticipants?: string;
   synthDays?: string;
+  backend?: string;
   out?: string;
   resume?: boolean;
   plan?: boolean;
@@ -36,9 +42,11 @@ const list = (raw: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-/** Experiment 3's configuration from command-line flags over the defaults. */
+/** Experiment 3's configuration: command-line flags over the `--config` file over the defaults. */
 export function exp3ConfigFromFlags(f: Exp3Flags): Exp3Config {
-  const c: Exp3Config = { ...EXP3_DEFAULTS, synthetic: { ...EXP3_DEFAULTS.synthetic } };
+  const file = f.config !== undefined ? readConfigFile(f.config, Exp3SettingsSchema) : {};
+  const c: Exp3Config = mergeSettings(EXP3_DEFAULTS, { ...file, synthetic: undefined });
+  c.synthetic = mergeSettings(EXP3_DEFAULTS.synthetic, file.synthetic);
   if (f.data) c.data = f.data;
   if (f.participants) c.participants = list(f.participants);
   if (f.envs ?? f.env) c.envs = list((f.envs ?? f.env) as string);
@@ -59,6 +67,7 @@ export function exp3ConfigFromFlags(f: Exp3Flags): Exp3Config {
   if (f.synthParticipants)
     c.synthetic.participants = parseIntOption('--synth-participants', f.synthParticipants, 1, 100);
   if (f.synthDays) c.synthetic.days = parseIntOption('--synth-days', f.synthDays, 1, 365);
+  if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   validateExp3Config(c);
   return c;
 }

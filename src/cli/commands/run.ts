@@ -1,17 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { EXP1_DEFAULTS, planExp1, runExp1, type Exp1Config } from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
 import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
+import { readConfigFile } from '../../config/read.js';
+import { Exp1SettingsSchema, Exp2SettingsSchema } from '../../shared/config/experiments.js';
 import { onShutdown, resumeCommand, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import { SweepInterruptedError } from '../../coordinator/sweep/run_sweep.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import type { TrialExecutor } from '../../trials/executor.js';
+import { BACKEND_NAMES, parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption, parseNumberList } from '../options.js';
 import { startServerFromFlags } from './coordinator.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
@@ -30,6 +31,7 @@ interface RunFlags {
   epochs?: string;
   generations?: string;
   datasetSteps?: string;
+  backend?: string;
   out: string;
   resume?: boolean;
   plan?: boolean;
@@ -90,20 +92,6 @@ async function startCluster(flags: RunFlags): Promise<ExperimentCluster | undefi
   return { endpoint: server.endpoint, executor: remoteTrialExecutor(server), metrics, close };
 }
 
-function readConfigFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InvalidArgumentError(`--config ${path}: cannot read the file (${(e as Error).message})`);
-  }
-  const value: unknown = path.endsWith('.yaml') || path.endsWith('.yml') ? parseYaml(text) : JSON.parse(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(`--config ${path}: expected an object of settings, e.g. {"seeds": [0, 1]}`);
-  }
-  return value as Record<string, unknown>;
-}
-
 const ints = (name: string, raw: string): number[] =>
   parseNumberList(name, raw).map((v) => {
     if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${name}: ${v} is not a non-negative integer`);
@@ -111,7 +99,7 @@ const ints = (name: string, raw: string): number[] =>
   });
 
 function exp1Config(f: RunFlags): Exp1Config {
-  const c = mergeSettings(EXP1_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
+  const c = mergeSettings(EXP1_DEFAULTS, f.config ? readConfigFile(f.config, Exp1SettingsSchema) : {});
   if (f.dataset) c.dataset = f.dataset;
   if (f.env) c.envId = f.env;
   if (f.sizes) c.sizes = ints('--sizes', f.sizes);
@@ -121,11 +109,12 @@ function exp1Config(f: RunFlags): Exp1Config {
   if (f.generations) c.generations = parseIntOption('--generations', f.generations, 1);
   if (f.budget) throw new InvalidArgumentError('exp1 has fixed budgets: use --epochs and --generations');
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
+  if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   return c;
 }
 
 function exp2Config(f: RunFlags): Exp2Config {
-  const c = mergeSettings(EXP2_DEFAULTS, f.config ? readConfigFile(f.config) : {}, f.config ?? '');
+  const c = mergeSettings(EXP2_DEFAULTS, f.config ? readConfigFile(f.config, Exp2SettingsSchema) : {});
   if (f.dataset) c.datasets = f.dataset.split(',').map((s) => s.trim());
   if (f.env) c.envIds = Object.fromEntries(c.datasets.map((d) => [d, f.env as string]));
   if (f.fractions) c.fractions = parseNumberList('--fractions', f.fractions).map((v) => (v > 1 ? v / 100 : v));
@@ -144,6 +133,7 @@ function exp2Config(f: RunFlags): Exp2Config {
     c.budgetSeconds = s;
   }
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
+  if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   return c;
 }
 
@@ -153,7 +143,10 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('Run experiment 1, 2 or 3 of the research proposal: trials, results/, figures and report.md')
     .argument('<experiment>', 'exp1 | exp2 | exp3')
-    .option('--config <file>', 'JSON or YAML file with any of the settings below (flags override it)')
+    .option(
+      '--config <file>',
+      'JSON or YAML file with any of the settings below (flags override it); schemas/<exp>.schema.json lists them',
+    )
     .option(
       '--dataset <ref>',
       "dataset: 'cartpole' | 'lunarlander' | <file.jsonl|.parquet> | hf:<owner>/<name> (exp2: comma-separated list; default exp1 cartpole, exp2 cartpole)",
@@ -178,6 +171,11 @@ export function registerRunCommand(program: Command): void {
     .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
     .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
     .option('--dataset-steps <n>', 'rows of a built-in dataset (default: 500000 cartpole / 384000 lunarlander)')
+    .option(
+      '--backend <name>',
+      `where SGD steps and NE fitness run: ${BACKEND_NAMES.join(' | ')} (default cpu, bit-reproducible; ` +
+        'auto = tfjs-node-gpu > tfjs-node > cpu, whichever is installed; reports name the backend that ran)',
+    )
     .option('--out <dir>', 'results folder', 'results')
     .option('--resume', 'continue an interrupted run: finished trials are kept, others resume from their checkpoint')
     .option('--plan', 'print the trials (and exp1 planned FLOPs) as JSON without training')

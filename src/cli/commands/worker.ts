@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { readPublicKeyFile } from '../../coordinator/keys.js';
 import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
-import { createEngine, type BackendName } from '../../worker/engine/index.js';
+import { BACKEND_NAMES, loadBackend, parseBackend } from '../../worker/engine/backends.js';
 import { WorkerClient } from '../../cluster/worker/client.js';
-import { createTrialRunner } from '../../cluster/worker/trial_runner.js';
+import { createTrialRunner, type TrialRunner } from '../../cluster/worker/trial_runner.js';
 import { parseIntOption } from '../options.js';
 
 interface WorkerFlags {
@@ -20,18 +20,19 @@ interface WorkerFlags {
   exitOnBye?: boolean;
 }
 
-const BACKENDS: readonly BackendName[] = ['auto', 'cpu', 'tfjs', 'tfjs-node', 'tfjs-node-gpu'];
-
-/** The backend the worker really evaluates with: `auto` resolves to tfjs-node-gpu where installed, else cpu. */
-async function resolveBackend(raw: string): Promise<{ name: BackendName; label: string }> {
-  if (!BACKENDS.includes(raw as BackendName)) {
-    throw new InvalidArgumentError(`--backend must be one of ${BACKENDS.join(', ')} (got '${raw}')`);
-  }
-  if (raw === 'cpu') return { name: 'cpu', label: 'cpu' };
-  const engine = await createEngine(raw as BackendName);
-  const label = engine.backend;
-  await engine.close();
-  return { name: label === 'cpu' ? 'cpu' : (raw as BackendName), label };
+/**
+ * `runner`, telling `onBackend` the backend each finished trial really ran on: a trial whose spec names
+ * another backend than the worker's --backend shows up in evoscale_worker_info as that backend too.
+ */
+function reportingBackends(runner: TrialRunner, onBackend: (label: string) => void): TrialRunner {
+  return {
+    async run(msg, onProgress) {
+      const out = await runner.run(msg, onProgress);
+      if (typeof out.summary.backend === 'string') onBackend(out.summary.backend);
+      return out;
+    },
+    close: () => runner.close(),
+  };
 }
 
 async function workerAction(flags: WorkerFlags): Promise<void> {
@@ -41,7 +42,8 @@ async function workerAction(flags: WorkerFlags): Promise<void> {
   }
   const threads =
     flags.threads !== undefined ? parseIntOption('--threads', flags.threads, 1, 4096) : availableParallelism();
-  const backend = await resolveBackend(flags.backend);
+  // What really runs here: 'auto' resolved to the best installed; a named flavour that is missing is refused.
+  const backend = await loadBackend(parseBackend(flags.backend, '--backend'));
   const metricsPort =
     flags.metricsPort !== undefined ? parseIntOption('--metrics-port', flags.metricsPort, 0, 65535) : undefined;
   const { metrics, server } = await startMetrics(metricsPort, stderrLog);
@@ -56,7 +58,9 @@ async function workerAction(flags: WorkerFlags): Promise<void> {
     ...(flags.curveServerKey !== undefined ? { curveServerKey: readPublicKeyFile(flags.curveServerKey) } : {}),
     metrics,
     log: stderrLog,
-    trialRunner: createTrialRunner(threads),
+    trialRunner: reportingBackends(createTrialRunner(threads, backend.name), (ran) =>
+      metrics.workerInfo.set({ worker: client.workerId, role: flags.role, backend: ran }, 1),
+    ),
     exitOnBye: flags.exitOnBye === true,
   });
   onShutdown(async () => {
@@ -77,7 +81,12 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description('Serve a coordinator: evaluate population shards (or train SGD trials with --role sgd)')
     .requiredOption('--connect <endpoint>', 'the coordinator, e.g. tcp://coordinator-host:5555')
-    .option('--backend <name>', `evaluation backend: ${BACKENDS.join(' | ')}`, 'auto')
+    .option(
+      '--backend <name>',
+      `where shards and trials run: ${BACKEND_NAMES.join(' | ')} (auto = tfjs-node-gpu > tfjs-node > cpu, ` +
+        "whichever is installed; trials whose spec names a backend run on that one, those saying 'auto' on this)",
+      'auto',
+    )
     .option(
       '--threads <n>',
       `threads evaluating shards / trials at once (default: one per core, ${availableParallelism()} here)`,

@@ -12,6 +12,8 @@ import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.
 import type { TrialSpec } from '../../trials/trial.js';
 import { isTempFile } from '../../platform/atomic_file.js';
 import { embeddedTrialExecutor } from '../../trials/executor.js';
+import type { BackendName } from '../../worker/engine/backends.js';
+import { validateTrialSpec } from '../../shared/protocol/trial_spec.js';
 
 export interface TrialProgress {
   readonly done: number;
@@ -30,17 +32,17 @@ export interface TrialRunner {
   close(): Promise<void>;
 }
 
-/** Checks the fields of a trial spec the worker relies on before handing it to the trial runner. */
+/**
+ * Checks a trial spec that arrived off the wire against the trial spec schema (every field, unknown fields
+ * refused) before handing it to the trial runner; a malformed spec is refused, never cast.
+ */
 export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
-  const id = trial.id;
-  if (id !== trialId) throw new InvalidArgumentError(`trial spec id ${String(id)} does not match trial ${trialId}`);
-  if (trial.experiment !== 'exp1' && trial.experiment !== 'exp2') {
-    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1 or exp2`);
+  const spec: TrialSpec = validateTrialSpec(trial, `trial ${trialId}`);
+  if (spec.id !== trialId) throw new InvalidArgumentError(`trial spec id ${spec.id} does not match trial ${trialId}`);
+  if (spec.experiment !== 'exp1' && spec.experiment !== 'exp2') {
+    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1 or exp2, got ${spec.experiment}`);
   }
-  for (const field of ['envId', 'dataset', 'method', 'model', 'seed', 'budget', 'split', 'trainSet']) {
-    if (!(field in trial)) throw new InvalidArgumentError(`trial ${trialId}: field '${field}' is missing`);
-  }
-  return trial as unknown as TrialSpec;
+  return spec;
 }
 
 /** All files under `dir` (not temp files of interrupted writes), by relative path. */
@@ -79,9 +81,12 @@ function lastLoss(dir: string): number | undefined {
   return undefined;
 }
 
-/** A runner with `threads` trials at once. */
-export function createTrialRunner(threads: number): TrialRunner {
-  const executor = embeddedTrialExecutor(Math.max(1, threads));
+/**
+ * A runner with `threads` trials at once. A trial runs on the backend its spec names (none: 'cpu'); one
+ * that says 'auto' runs on `autoBackend`, the worker's own --backend.
+ */
+export function createTrialRunner(threads: number, autoBackend: BackendName = 'auto'): TrialRunner {
+  const executor = embeddedTrialExecutor(Math.max(1, threads), autoBackend);
   return {
     async run(msg, onProgress) {
       const spec = checkTrialSpec(msg.trial, msg.trialId);

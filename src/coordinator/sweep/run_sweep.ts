@@ -15,7 +15,9 @@ import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { SlotLostError } from '../slot.js';
 import type { TrialExecutor } from '../../trials/executor.js';
 
-export type SweepExperiment = 'exp1' | 'exp2';
+import type { SweepExperiment } from '../../shared/config/sweep.js';
+
+export type { SweepExperiment };
 
 export interface SweepTrial {
   readonly experiment: SweepExperiment;

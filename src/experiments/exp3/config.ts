@@ -1,33 +1,12 @@
 /** Experiment 3's settings, their defaults, and the plan of trials they imply. */
-import { InvalidArgumentError } from '../../shared/errors.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
 import { EXP2_METHODS, resolveMethods, type Method } from '../../trials/methods.js';
-import type { PlayPolicy } from './matched.js';
+import { parseBackend } from '../../worker/engine/backends.js';
+import { checkSchema } from '../../shared/config/check.js';
+import { Exp3ConfigSchema, type Exp3Config } from '../../shared/config/experiments.js';
 
-export interface Exp3Config {
-  /** 'synthetic' (simulated participants, generated on the fly) or a folder of <participant>.jsonl files. */
-  data: string;
-  /** Participants to model (default: every participant in the data). */
-  participants?: string[];
-  /** Environments to model (default: every env the participant played). */
-  envs?: string[];
-  /** Base methods, each trained without and with CL inputs (experiment 2's names). */
-  methods: string[];
-  /** Seed of initialisation, mini-batches, mutation and the models' action sampling. */
-  seed: number;
-  /** SGD steps and NE generations per trial: the same ratio as experiment 2 (≈ equal wall-clock time). */
-  sgdSteps: number;
-  neGenerations: number;
-  evalPoints: number;
-  /** Share of each participant × env's runs held out (taken from the end of sessions; see sessionSplit). */
-  testFraction: number;
-  /** Minutes between episode starts that open a new session. */
-  gapMinutes: number;
-  /** How models pick actions when they play the matched episodes. */
-  policy: PlayPolicy;
-  /** The simulated participants used when `data` is 'synthetic'. */
-  synthetic: { participants: number; days: number; sessionsPerDay: number; seed: number };
-}
+/** Experiment 3's configuration; its schema (src/shared/config/experiments.ts) documents each field. */
+export type { Exp3Config };
 
 /**
  * Defaults sized so that `npx evoscale run exp3` (2 synthetic participants × 4 games × 4 models = 32 trials) takes
@@ -45,6 +24,7 @@ export const EXP3_DEFAULTS: Exp3Config = {
   gapMinutes: 30,
   policy: 'sample',
   synthetic: { participants: 2, days: 5, sessionsPerDay: 3, seed: 0 },
+  backend: 'cpu',
 };
 
 /** One trial of experiment 3: a base method with or without CL inputs, for one participant × env. */
@@ -65,20 +45,10 @@ export function envTag(envId: string): string {
 
 /** Checks a configuration once, at the edge, with messages that say what to change. */
 export function validateExp3Config(cfg: Exp3Config): void {
+  checkSchema(Exp3ConfigSchema, cfg, 'exp3');
   resolveMethods(EXP2_METHODS, cfg.methods);
-  for (const [k, v] of [
-    ['sgdSteps', cfg.sgdSteps],
-    ['neGenerations', cfg.neGenerations],
-    ['evalPoints', cfg.evalPoints],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`exp3 ${k} must be a positive integer, got ${v}`);
-  }
-  if (!(cfg.testFraction > 0 && cfg.testFraction < 0.5))
-    throw new InvalidArgumentError(`exp3 testFraction must be in (0, 0.5), got ${cfg.testFraction}`);
-  if (!(cfg.gapMinutes > 0)) throw new InvalidArgumentError(`exp3 gapMinutes must be positive, got ${cfg.gapMinutes}`);
-  if (cfg.policy !== 'sample' && cfg.policy !== 'greedy')
-    throw new InvalidArgumentError(`exp3 policy must be 'sample' or 'greedy', got '${String(cfg.policy)}'`);
   for (const e of cfg.envs ?? []) datasetEnvSpec(e);
+  parseBackend(cfg.backend, 'exp3 backend');
 }
 
 /** The trials for one participant × env: every base method without and with CL inputs. */

@@ -266,7 +266,7 @@ ${insights(pairs, gains)}
 ${sections.join('\n')}
 ## Environment
 - evoscale ${env.evoscale}, Node ${env.node}, ${env.platform}
-- CPU: ${env.cpu} (${env.cores} cores); trials run one after another in this process
+- CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; trials run one after another in this process
 
 ## Reproduce
 \`\`\`sh

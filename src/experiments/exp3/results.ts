@@ -13,6 +13,8 @@ export interface Exp3ModelResult extends HumanComparison {
   testActionMatch: number;
   steps: number;
   wallSeconds: number;
+  /** The backend that really trained this model (see TrialSummary.backend). */
+  backend: string;
   /** With-CL models only: mean return when told it is the first session (−1) and the last (+1), run value 0. */
   temporal?: { firstSession: number; lastSession: number };
 }

@@ -3,6 +3,7 @@
  * SGD and the adaptive-σ simple GA with CE, each without and with the session/run inputs, trained on the
  * optimisation runs and compared with the human on matched episodes of the test runs.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { expMlp } from '../../shared/model/mlp.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
@@ -17,7 +18,8 @@ import {
   type ParticipantEnvData,
 } from '../../shared/human/index.js';
 import { readHumanDir, writeHumanDir } from '../../data/human_store.js';
-import { runEnvironment } from '../environment.js';
+import { backendsThatRan, runEnvironment } from '../environment.js';
+import { loadBackend, type LoadedBackend } from '../../worker/engine/backends.js';
 import type { RunExperimentOptions } from '../exp1.js';
 import { writeJsonAtomic } from '../../platform/atomic_file.js';
 import { TrialDirectory } from '../../trials/results.js';
@@ -93,6 +95,7 @@ function trialSpec(cfg: Exp3Config, plan: Exp3TrialPlan, data: ParticipantEnvDat
     evalEpisodes: 0,
     checkpointEvery: 2,
     withCl: plan.withCl,
+    ...(cfg.backend !== 'cpu' ? { backend: cfg.backend } : {}),
   };
 }
 
@@ -101,7 +104,7 @@ export function runPair(
   cfg: Exp3Config,
   data: ParticipantEnvData,
   dir: string,
-  opts: Pick<RunExperimentOptions, 'resume' | 'progress'>,
+  opts: Pick<RunExperimentOptions, 'resume' | 'progress' | 'workers'> & { backend?: LoadedBackend },
 ): Exp3PairResult {
   const human = testEpisodes(data);
   const cl = medianTestCl(data);
@@ -116,6 +119,9 @@ export function runPair(
     const tdir: TrialFolder = new TrialDirectory(join(dir, 'trials', plan.id));
     const summary: TrialSummary = runTrial(spec, { train, test }, tdir, {
       resume: opts.resume,
+      ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+      // Trials run one at a time here: a GA/ES generation splits its population over every thread.
+      threads: Math.max(1, opts.workers ?? availableParallelism()),
       onProgress: (d, t) => opts.progress.update(plan.id, d, t),
     });
     const params = tdir.readFinalParams();
@@ -156,6 +162,7 @@ export function runPair(
       testActionMatch: summary.final.testActionMatch,
       steps: summary.steps,
       wallSeconds: summary.wallSeconds,
+      backend: summary.backend ?? 'cpu',
       ...(temporal ? { temporal } : {}),
     });
     opts.progress.finishTrial(
@@ -218,14 +225,16 @@ export async function runExp3(
     pairs,
     trials: pairs.flatMap((p) => planPair(cfg, p.participant, p.envId).map((t) => t.id)),
   });
+  const backend = await loadBackend(cfg.backend);
   const results: Exp3PairResult[] = [];
   for (const p of pairs) {
     const data = prepareParticipantEnv(episodes, p.participant, p.envId, {
       gapMinutes: cfg.gapMinutes,
       testFraction: cfg.testFraction,
     });
-    results.push(runPair(cfg, data, dir, opts));
+    results.push(runPair(cfg, data, dir, { ...opts, backend }));
   }
-  await writeExp3Outputs(dir, cfg, source, results, runEnvironment(0), opts.command);
+  const env = { ...runEnvironment(0), backend: backendsThatRan(results.flatMap((p) => p.models)) };
+  await writeExp3Outputs(dir, cfg, source, results, env, opts.command);
   return { dir, pairs: results };
 }

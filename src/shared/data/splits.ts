@@ -143,3 +143,56 @@ export function experiment2Split(n: number, opts: Experiment2SplitOptions): Expe
     train: train.map(({ fraction, size }) => ({ fraction, indices: permutation.slice(0, size) })),
   };
 }
+
+/** A split a trial or run trains on: which rows are held out for testing, and which train. */
+export type ExperimentSplit =
+  | { readonly kind: 'exp1'; readonly seed: number; readonly testSize: number; readonly size: number }
+  | { readonly kind: 'exp2'; readonly seed: number; readonly testFraction: number; readonly fraction: number };
+
+/** Rows of a dataset as the learners consume them: inputs n × obsDim (row-major) and action labels. */
+export interface LabelledRows {
+  readonly x: Float32Array;
+  readonly y: Int32Array;
+  readonly n: number;
+}
+
+/** Copies the observations and actions of `indices` (in that order) into contiguous arrays. */
+export function gatherRows(
+  ds: { readonly obsDim: number; readonly observations: Float32Array; readonly actions: Int32Array },
+  indices: Int32Array,
+): LabelledRows {
+  const d = ds.obsDim;
+  const x = new Float32Array(indices.length * d);
+  const y = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    x.set(ds.observations.subarray(r * d, r * d + d), i * d);
+    y[i] = ds.actions[r];
+  }
+  return { x, y, n: indices.length };
+}
+
+/**
+ * The training and test rows `split` cuts from a dataset of `ds.size` rows: the one place experiments' trials
+ * and neuroevolution runs cut their data, so the two train on the same rows for the same split.
+ */
+export function splitRows(
+  ds: {
+    readonly size: number;
+    readonly obsDim: number;
+    readonly observations: Float32Array;
+    readonly actions: Int32Array;
+  },
+  split: ExperimentSplit,
+): { train: LabelledRows; test: LabelledRows } {
+  if (split.kind === 'exp1') {
+    const s = experiment1Split(ds.size, { seed: split.seed, testSize: split.testSize, subsetSizes: [split.size] });
+    return { train: gatherRows(ds, s.subsets[0].indices), test: gatherRows(ds, s.test) };
+  }
+  const s = experiment2Split(ds.size, {
+    seed: split.seed,
+    testFraction: split.testFraction,
+    trainFractions: [split.fraction],
+  });
+  return { train: gatherRows(ds, s.train[0].indices), test: gatherRows(ds, s.test) };
+}

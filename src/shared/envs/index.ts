@@ -23,3 +23,4 @@ export { LunarLander, type LunarLanderOptions, type LunarLanderResetDraws } from
 export { sinf32, cosf32 } from './float32_trig.js';
 export { sin64, cos64 } from './libm/sin_cos.js';
 export { square64 } from './libm/square.js';
+export * from './wrappers/index.js';

@@ -61,10 +61,16 @@ export class Discrete extends SeededSpace implements DiscreteSpace {
 
   /**
    * A uniform draw, as Gymnasium's `start + np_random.integers(n)`. With `mask` (length n, entries 0 or 1) the draw is
-   * among the 1s, as Gymnasium's `np_random.choice(np.where(mask)[0])`; an all-zero mask returns `start`.
+   * among the 1s, as Gymnasium's `np_random.choice(np.where(mask)[0])`; an all-zero mask returns `start`. With
+   * `probability` (length n, each in [0, 1], summing to 1) action i has that probability, drawn as NumPy's
+   * `choice(…, p=probability)`: one uniform draw located in the normalised cumulative sum.
    */
-  sample(mask?: ArrayLike<number>): number {
-    if (mask === undefined) return this.start + this.npRandom.integers(0, this.n);
+  sample(mask?: ArrayLike<number> | null, probability?: ArrayLike<number>): number {
+    if (mask !== undefined && mask !== null && probability !== undefined) {
+      throw new EnvError(`${this.toString()}.sample: pass a mask or a probability, not both.`, 'SPACE_BAD_MASK');
+    }
+    if (probability !== undefined) return this.start + this.weighted(probability);
+    if (mask === undefined || mask === null) return this.start + this.npRandom.integers(0, this.n);
     if (mask.length !== this.n) {
       throw new EnvError(
         `${this.toString()}.sample: mask must have length ${this.n}, got ${mask.length}.`,
@@ -83,6 +89,35 @@ export class Discrete extends SeededSpace implements DiscreteSpace {
     }
     if (valid.length === 0) return this.start;
     return this.start + valid[this.npRandom.integers(0, valid.length)];
+  }
+
+  private weighted(probability: ArrayLike<number>): number {
+    const where = `${this.toString()}.sample`;
+    if (probability.length !== this.n) {
+      throw new EnvError(
+        `${where}: probability must have length ${this.n}, got ${probability.length}.`,
+        'SPACE_BAD_MASK',
+      );
+    }
+    const cdf = new Float64Array(this.n);
+    let sum = 0;
+    for (let i = 0; i < this.n; i++) {
+      const p = probability[i];
+      if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+        throw new EnvError(`${where}: probability[${i}] must be in [0, 1], got ${String(p)}.`, 'SPACE_BAD_MASK');
+      }
+      sum += p;
+      cdf[i] = sum;
+    }
+    // Gymnasium's np.isclose(sum, 1): |sum − 1| <= 1e-8 + 1e-5.
+    if (!(Math.abs(sum - 1) <= 1e-8 + 1e-5)) {
+      throw new EnvError(`${where}: probabilities must sum to 1, got ${sum}.`, 'SPACE_BAD_MASK');
+    }
+    const u = this.npRandom.random();
+    // searchsorted(cdf / cdf[-1], u, side='right'): the number of normalised cumulative values <= u.
+    let idx = 0;
+    while (idx < this.n && cdf[idx] / sum <= u) idx++;
+    return idx;
   }
 
   /** Whether `x` is an integer in [start, start + n). */

@@ -4,7 +4,10 @@
  */
 import type { AlgorithmName, MutationOptions } from '../algorithms/types.js';
 import type { MlpSpec } from '../model/mlp.js';
-import { array, id, int, literal, num, object, optional, SchemaError, str, type Check } from './schema.js';
+import { Type, type TProperties } from '@sinclair/typebox';
+import { checkSchema, ConfigError, formatPath } from '../config/check.js';
+import { Id } from '../config/values.js';
+import { SchemaError, type Check } from './schema.js';
 
 /** Fitness = mean return of the greedy policy over `episodes` episodes, seeded per (run seed, generation, episode). */
 export interface RolloutTask {
@@ -53,92 +56,95 @@ export interface NeRunSpec {
 }
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
+const obj = <P extends TProperties>(props: P) => Type.Object(props, { additionalProperties: false });
+const int = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum });
+const num = (minimum: number, maximum?: number) =>
+  Type.Number(maximum === undefined ? { minimum } : { minimum, maximum });
 
-const mutation: Check<MutationOptions> = (v, path) => {
-  const mode = (v !== null && typeof v === 'object' ? (v as { mode?: unknown }).mode : undefined) as unknown;
-  if (mode === 'fixed_sigma') {
-    return object({
-      mode: literal('fixed_sigma'),
-      sigma: optional(num(0)),
-      probability: optional(num(0, 1)),
-    })(v, path);
-  }
-  if (mode === 'adaptive_sigma') {
-    return object({
-      mode: literal('adaptive_sigma'),
-      sigmaInit: optional(num(0)),
-      sigmaNoise: optional(num(0)),
-    })(v, path);
-  }
-  throw new SchemaError(`${path}.mode`, '"fixed_sigma" or "adaptive_sigma"');
-};
+export const MutationSchema = Type.Union([
+  obj({
+    mode: Type.Literal('fixed_sigma'),
+    sigma: Type.Optional(num(0)),
+    probability: Type.Optional(num(0, 1)),
+  }),
+  obj({
+    mode: Type.Literal('adaptive_sigma'),
+    sigmaInit: Type.Optional(num(0)),
+    sigmaNoise: Type.Optional(num(0)),
+  }),
+]);
 
-const model: Check<MlpSpec> = object({
+export const MlpSpecSchema = obj({
   inputs: int(1, 1 << 16),
-  hidden: array(int(1, 1 << 16), 64),
+  hidden: Type.Array(int(1, 1 << 16), { maxItems: 64 }),
   outputs: int(1, 1 << 16),
-  activation: literal('relu', 'tanh'),
+  activation: Type.Union([Type.Literal('relu'), Type.Literal('tanh')]),
 });
 
-const rolloutTask = object({
-  kind: literal('rollout'),
-  envId: str(100),
+const RolloutTaskSchema = obj({
+  kind: Type.Literal('rollout'),
+  envId: Type.String({ maxLength: 100 }),
   episodes: int(1, 1 << 16),
-  maxSteps: optional(int(1, 1 << 24)),
+  maxSteps: Type.Optional(int(1, 1 << 24)),
 });
 
-const split: Check<DatasetSplit> = (v, path) => {
-  const kind = (v !== null && typeof v === 'object' ? (v as { kind?: unknown }).kind : undefined) as unknown;
-  if (kind === 'exp1') {
-    return object({
-      kind: literal('exp1'),
-      seed: int(0, MAX_SEED),
-      testSize: int(1, 2 ** 31 - 1),
-      size: int(1, 2 ** 31 - 1),
-    })(v, path);
-  }
-  if (kind === 'exp2') {
-    return object({ kind: literal('exp2'), seed: int(0, MAX_SEED), testFraction: num(0, 1), fraction: num(0, 1) })(
-      v,
-      path,
-    );
-  }
-  throw new SchemaError(`${path}.kind`, '"exp1" or "exp2"');
-};
+const SplitSchema = Type.Union([
+  obj({ kind: Type.Literal('exp1'), seed: int(0, MAX_SEED), testSize: int(1, 2 ** 31 - 1), size: int(1, 2 ** 31 - 1) }),
+  obj({ kind: Type.Literal('exp2'), seed: int(0, MAX_SEED), testFraction: num(0, 1), fraction: num(0, 1) }),
+]);
 
-const batchSize: Check<number | 'all'> = (v, path) => (v === 'all' ? 'all' : int(1, 1 << 24)(v, path));
-
-const datasetTask = object({
-  kind: literal('dataset'),
-  dataset: str(4096),
-  datasetSteps: optional(int(1, 2 ** 31 - 1)),
-  split,
-  fitness: literal('ce', 'accuracy', 'macro_f1'),
-  batchSize,
+const DatasetTaskSchema = obj({
+  kind: Type.Literal('dataset'),
+  dataset: Type.String({ maxLength: 4096 }),
+  datasetSteps: Type.Optional(int(1, 2 ** 31 - 1)),
+  split: SplitSchema,
+  fitness: Type.Union([Type.Literal('ce'), Type.Literal('accuracy'), Type.Literal('macro_f1')]),
+  batchSize: Type.Union([Type.Literal('all'), int(1, 1 << 24)]),
   trials: int(1, 1 << 16),
 });
 
-const task: Check<NeTask> = (v, path) => {
-  const kind = (v !== null && typeof v === 'object' ? (v as { kind?: unknown }).kind : undefined) as unknown;
-  if (kind === 'rollout') return rolloutTask(v, path);
-  if (kind === 'dataset') return datasetTask(v, path);
-  throw new SchemaError(`${path}.kind`, '"rollout" or "dataset"');
-};
-
-/** Checks a run spec's shape and ranges (the algorithm re-validates its own settings when the run starts). */
-export const runSpec: Check<NeRunSpec> = object({
-  runId: id,
-  experiment: id,
-  algorithm: literal('tournament_ga', 'simple_ga', 'simple_es'),
+const runSpecProperties = {
+  runId: Id,
+  experiment: Id,
+  algorithm: Type.Union([Type.Literal('tournament_ga'), Type.Literal('simple_ga'), Type.Literal('simple_es')]),
   populationSize: int(2, 1 << 24),
-  mutation,
-  tournamentSize: optional(int(1, 1 << 24)),
-  eliteCount: optional(int(0, 1 << 24)),
-  model,
-  task,
+  mutation: MutationSchema,
+  tournamentSize: Type.Optional(int(1, 1 << 24)),
+  eliteCount: Type.Optional(int(0, 1 << 24)),
+  model: MlpSpecSchema,
+  task: Type.Union([RolloutTaskSchema, DatasetTaskSchema]),
   generations: int(1, 2 ** 31 - 1),
   seed: int(0, MAX_SEED),
-});
+};
+
+/** A run spec as it travels to workers (every field checked, unknown fields refused). */
+export const NeRunSpecSchema = obj(runSpecProperties);
+
+/** A run spec file: `experiment` may be left out (it defaults to 'ne') and `$schema` is allowed for editors. */
+export const NeRunSpecFileSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String({ description: 'URL or path of this JSON Schema (for editors).' })),
+    ...runSpecProperties,
+    experiment: Type.Optional(Id),
+  },
+  {
+    additionalProperties: false,
+    title: 'evoscale neuroevolution run spec',
+    description: 'A run for `evoscale coordinator --run <file>` (JSON or YAML).',
+  },
+);
+
+/** Checks a run spec's shape and ranges (the algorithm re-validates its own settings when the run starts). */
+export const runSpec: Check<NeRunSpec> = (v, path) => {
+  try {
+    const spec: NeRunSpec = checkSchema(NeRunSpecSchema, v);
+    return spec;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const at = [path, formatPath(e.path)].filter((p) => p !== '').join('.');
+    throw new SchemaError(at, e.problem.replace(/^expected /, ''), `${at}: ${e.problem}`);
+  }
+};
 
 /** Validates a run spec from a file or a message; throws SchemaError naming the first bad field. */
 export function validateRunSpec(value: unknown, where = 'spec'): NeRunSpec {

@@ -8,8 +8,9 @@ export class SchemaError extends Error {
   constructor(
     readonly path: string,
     readonly expected: string,
+    message = `${path}: expected ${expected}`,
   ) {
-    super(`${path}: expected ${expected}`);
+    super(message);
     this.name = 'SchemaError';
   }
 }

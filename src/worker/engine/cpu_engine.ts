@@ -59,3 +59,20 @@ export class CpuEngine implements EvaluationEngine {
     await this.pool?.close();
   }
 }
+
+const perThread = new Map<number, CpuEngine>();
+
+/**
+ * This thread's engine with `threads` threads (the caller's included), started on first use and reused by
+ * every trial the thread runs afterwards, so a trial pays for starting threads (and compiling their
+ * kernels) only once per process thread. Its threads are unref'd: it never keeps a process alive.
+ */
+export function sharedCpuEngine(threads: number): CpuEngine {
+  const t = Math.max(1, Math.floor(threads));
+  let engine = perThread.get(t);
+  if (engine === undefined) {
+    engine = new CpuEngine({ threads: t });
+    perThread.set(t, engine);
+  }
+  return engine;
+}

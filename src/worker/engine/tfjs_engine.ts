@@ -4,31 +4,32 @@
  * pure-JS @tensorflow/tfjs package. Fitness is computed from TensorFlow.js's own logits with the CPU kernel's
  * definitions (same cross-entropy, argmax and keyed sampling), so the backends agree to float32 tolerance.
  */
+import { InvalidArgumentError } from '../../shared/errors.js';
 import { layout, paramCount } from '../../shared/model/mlp.js';
 import { fitnessFromLogits, type FitnessScratch } from './js_kernel.js';
 import type { EvaluationEngine, ShardRequest } from './types.js';
+import { loadBackend, type LoadedBackend } from './backends.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
-/** Loads the best TensorFlow.js flavour available: native GPU, native CPU, then pure JS. */
+/**
+ * Loads a TensorFlow.js flavour ('auto': native GPU, native CPU, then pure JS); fails with what to install
+ * when none loads.
+ */
 export async function loadTf(
   preferred: 'auto' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu' = 'auto',
 ): Promise<{ tf: Tf; flavour: string }> {
-  const order =
-    preferred === 'auto'
-      ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs']
-      : [preferred === 'tfjs' ? '@tensorflow/tfjs' : `@tensorflow/${preferred}`];
-  const errors: string[] = [];
+  const order = preferred === 'auto' ? (['tfjs-node-gpu', 'tfjs-node', 'tfjs'] as const) : [preferred];
+  let last: unknown;
   for (const name of order) {
     try {
-      const tf = (await import(name)) as Tf;
-      await tf.ready();
-      return { tf, flavour: `${name.replace('@tensorflow/', '')}:${tf.getBackend()}` };
+      const { tf, label } = await loadBackend(name);
+      if (tf !== undefined) return { tf, flavour: label };
     } catch (e) {
-      errors.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+      last = e;
     }
   }
-  throw new Error(`no TensorFlow.js package could be loaded (${errors.join('; ')}); install one or use --backend cpu`);
+  throw last;
 }
 
 export class TfjsEngine implements EvaluationEngine {
@@ -42,7 +43,23 @@ export class TfjsEngine implements EvaluationEngine {
     return new TfjsEngine(tf, flavour);
   }
 
+  /** An engine on an already loaded TensorFlow.js backend (see loadBackend). */
+  static fromBackend(loaded: LoadedBackend): TfjsEngine {
+    if (loaded.tf === undefined) {
+      throw new InvalidArgumentError(`TfjsEngine needs a TensorFlow.js backend; got '${loaded.label}'`);
+    }
+    return new TfjsEngine(loaded.tf, loaded.label);
+  }
+
   async evaluate(req: ShardRequest): Promise<Float32Array> {
+    return this.evaluateSync(req);
+  }
+
+  /**
+   * `evaluate` without the promise, for the synchronous trial loop: it waits for the backend's result
+   * (dataSync), which every TensorFlow.js backend in Node supports.
+   */
+  evaluateSync(req: ShardRequest): Float32Array {
     const tf = this.tf;
     const { spec, n } = req;
     const A = req.end - req.start;
@@ -64,7 +81,7 @@ export class TfjsEngine implements EvaluationEngine {
       });
       return h;
     });
-    const data = (await logits.data()) as Float32Array;
+    const data = logits.dataSync() as Float32Array;
     logits.dispose();
     const out = new Float32Array(A);
     const y = req.y.length === n ? req.y : req.y.subarray(0, n);

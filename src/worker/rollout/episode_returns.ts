@@ -43,7 +43,8 @@ export function meanEpisodeReturns(
     );
   }
   if (agents === 0) return out;
-  const env = makeVec(req.envId, agents * E, { autoreset: 'disabled' });
+  // One generator per episode seed (sync), each episode played once (autoreset disabled).
+  const env = makeVec(req.envId, agents * E, { vectorizationMode: 'sync', autoresetMode: 'disabled' });
   if (env.obsDim !== spec.inputs || env.singleActionSpace.n !== spec.outputs) {
     throw new InvalidArgumentError(
       `${req.envId} has ${env.obsDim} observations and ${env.singleActionSpace.n} actions; the network maps ${spec.inputs} → ${spec.outputs}: change the run's model`,
@@ -51,7 +52,7 @@ export function meanEpisodeReturns(
   }
   const allSeeds: number[] = new Array<number>(agents * E);
   for (let a = 0; a < agents; a++) for (let e = 0; e < E; e++) allSeeds[a * E + e] = seeds[e];
-  const obs = env.reset({ seed: allSeeds });
+  const { obs } = env.reset({ seed: allSeeds });
   const d = env.obsDim;
   const k = spec.outputs;
   const limit = Math.min(req.maxSteps ?? env.maxEpisodeSteps, env.maxEpisodeSteps);
@@ -82,7 +83,7 @@ export function meanEpisodeReturns(
     for (let i = 0; i < agents * E; i++) {
       if (done[i] !== 0) continue;
       totals[i] += r.rewards[i];
-      if (r.terminated[i] !== 0 || r.truncated[i] !== 0) {
+      if (r.terminations[i] !== 0 || r.truncations[i] !== 0) {
         done[i] = 1;
         remaining--;
       }

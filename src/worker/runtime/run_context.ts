@@ -13,18 +13,16 @@ import type {
   EvolutionState,
   TournamentGaOptions,
 } from '../../shared/algorithms/types.js';
-import { experiment1Split, experiment2Split } from '../../shared/data/splits.js';
-import type { Dataset } from '../../shared/data/dataset.js';
+import { splitRows } from '../../shared/data/splits.js';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { make } from '../../shared/envs/registry.js';
 import { initParams, paramCount } from '../../shared/model/mlp.js';
 import { fitnessDirection, fitnessPrecision, type DatasetTask, type NeRunSpec } from '../../shared/protocol/index.js';
 import type { FitnessVector } from '../../shared/protocol/index.js';
 import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
-import { loadDatasetCached } from '../../data/load_cached.js';
+import { loadDatasetOnce } from '../../data/load.js';
 import { MinibatchSampler } from '../sgd/minibatch.js';
-import { createEngine, varyAndEvaluateRows, type BackendName } from '../engine/index.js';
-import type { LabelledData } from '../sgd/trainer.js';
+import { createEngine, sharedCpuEngine, type BackendName } from '../engine/index.js';
 import { episodeSeeds, meanEpisodeReturns } from '../rollout/episode_returns.js';
 
 export interface RunContext {
@@ -42,29 +40,6 @@ export interface RunContext {
   allocateFitness(length: number): FitnessVector;
 }
 
-/** The training rows a dataset task's split selects. */
-function trainRows(ds: Dataset, task: DatasetTask): LabelledData {
-  const split = task.split;
-  const indices =
-    split.kind === 'exp1'
-      ? experiment1Split(ds.size, { seed: split.seed, testSize: split.testSize, subsetSizes: [split.size] }).subsets[0]
-          .indices
-      : experiment2Split(ds.size, {
-          seed: split.seed,
-          testFraction: split.testFraction,
-          trainFractions: [split.fraction],
-        }).train[0].indices;
-  const d = ds.obsDim;
-  const x = new Float32Array(indices.length * d);
-  const y = new Int32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) {
-    const r = indices[i];
-    x.set(ds.observations.subarray(r * d, r * d + d), i * d);
-    y[i] = ds.actions[r];
-  }
-  return { x, y, n: indices.length };
-}
-
 function algorithmOptions(spec: NeRunSpec): TournamentGaOptions {
   return {
     populationSize: spec.populationSize,
@@ -78,14 +53,14 @@ function algorithmOptions(spec: NeRunSpec): TournamentGaOptions {
 type RowEvaluator = (state: EvolutionState, start: number, end: number) => FitnessVector | Promise<FitnessVector>;
 
 async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: BackendName): Promise<RowEvaluator> {
-  const ds = await loadDatasetCached(task.dataset, task.datasetSteps);
+  const ds = await loadDatasetOnce(task.dataset, task.datasetSteps);
   if (ds.obsDim !== spec.model.inputs || ds.nActions !== spec.model.outputs) {
     throw new InvalidArgumentError(
       `dataset ${task.dataset} has ${ds.obsDim} observations and ${ds.nActions} actions; the run's model maps ${spec.model.inputs} → ${spec.model.outputs}`,
     );
   }
-  const train = trainRows(ds, task);
-  const y = train.y as Int32Array;
+  const train = splitRows(ds, task.split).train;
+  const y = train.y;
   const sampler =
     task.batchSize === 'all' ? undefined : new MinibatchSampler(train, spec.model.inputs, task.batchSize, spec.seed);
   // The CPU kernels vary and score each row in one pass; other backends (TensorFlow.js, GPUs) score the rows
@@ -116,14 +91,19 @@ async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: Bac
         generation: state.generation,
       });
     }
-    const out = new Float32Array(end - start);
-    varyAndEvaluateRows(
-      { spec: spec.model, state, x, y: labels, n, fitness: task.fitness, trials: task.trials },
+    // The one generation entry point experiments' trials use too (one thread here: pool threads and worker
+    // processes each evaluate their own shard of rows).
+    return sharedCpuEngine(1).evaluatePopulationSync({
+      spec: spec.model,
+      state,
+      x,
+      y: labels,
+      n,
+      fitness: task.fitness,
+      trials: task.trials,
       start,
       end,
-      out,
-    );
-    return out;
+    });
   };
 }
 

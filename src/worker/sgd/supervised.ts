@@ -7,11 +7,12 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { actionMatch, crossEntropy, macroF1 } from '../../shared/fitness/metrics.js';
 import { sgdFlops } from '../../shared/model/flops.js';
 import { argmaxRows, forward, forwardScratch, type MlpSpec } from '../../shared/model/mlp.js';
+import { loadBackend, type BackendName } from '../engine/backends.js';
 import { TfjsSgdTrainer, checkTrainerOptions } from './tfjs_trainer.js';
 import { SgdTrainer, type LabelledData, type SgdTrainerOptions } from './trainer.js';
 
-/** Where SGD runs: 'cpu' the hand-written kernels; 'auto' tfjs-node-gpu when installed, else 'cpu'. */
-export type SgdBackend = 'auto' | 'cpu' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu';
+/** Where SGD runs: 'cpu' the hand-written kernels; 'auto' the best installed (see loadBackend). */
+export type SgdBackend = BackendName;
 
 /** What every SGD backend offers: one optimizer step at a time, and the parameters in the shared layout. */
 export interface SupervisedTrainer {
@@ -32,17 +33,9 @@ export interface SupervisedTrainer {
 export async function createSgdTrainer(
   options: SgdTrainerOptions & { backend?: SgdBackend },
 ): Promise<SupervisedTrainer> {
-  const backend = options.backend ?? 'cpu';
   checkTrainerOptions(options);
-  if (backend === 'cpu') return cpuTrainer(new SgdTrainer(options));
-  if (backend === 'auto') {
-    try {
-      return await TfjsSgdTrainer.create(options, 'tfjs-node-gpu');
-    } catch {
-      return cpuTrainer(new SgdTrainer(options));
-    }
-  }
-  return TfjsSgdTrainer.create(options, backend);
+  const loaded = await loadBackend(options.backend ?? 'cpu');
+  return loaded.tf === undefined ? cpuTrainer(new SgdTrainer(options)) : TfjsSgdTrainer.fromBackend(options, loaded);
 }
 
 function cpuTrainer(t: SgdTrainer): SupervisedTrainer {

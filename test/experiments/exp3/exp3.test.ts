@@ -99,6 +99,6 @@ test('run exp3 flags override the defaults and reject what exp3 cannot do', asyn
   assert.equal(c.neGenerations, 100);
   assert.equal(c.sgdSteps, Math.round((100 * EXP3_DEFAULTS.sgdSteps) / EXP3_DEFAULTS.neGenerations));
   assert.equal(c.policy, 'greedy');
-  assert.throws(() => exp3ConfigFromFlags({ policy: 'random' }), /policy must be 'sample' or 'greedy'/);
+  assert.throws(() => exp3ConfigFromFlags({ policy: 'random' }), /policy: expected "sample" or "greedy", got "random"/);
   assert.throws(() => exp3ConfigFromFlags({ methods: 'nope' }), /unknown method 'nope'/);
 });

@@ -56,6 +56,7 @@ export interface GymnasiumApi {
   reset_options: ResetCase[];
   discrete: DiscreteCase[];
   discrete_masked: MaskedCase[];
+  discrete_probability: (Omit<MaskedCase, 'mask'> & { probability: number[] })[];
   box: BoxCase[];
   time_limits: TimeLimitCase[];
   sutton_barto: { seed: number; action: number; rewards: number[]; terminated: boolean; spec_kwargs: object }[];

@@ -27,6 +27,25 @@ describe('Discrete(n, start)', () => {
     });
   }
 
+  for (const c of gymnasiumApi.discrete_probability) {
+    it(`sample(null, probability=[${c.probability.join(',')}]) draws what Gymnasium draws`, () => {
+      const space = new Discrete(c.n, c.start);
+      space.seed(c.seed);
+      assert.deepEqual(
+        Array.from({ length: c.samples.length }, () => space.sample(null, c.probability)),
+        c.samples,
+      );
+    });
+  }
+
+  it('refuses probabilities that are not a distribution over the n actions', () => {
+    const space = new Discrete(3);
+    assert.throws(() => space.sample(null, [0.5, 0.5]), /probability must have length 3, got 2/);
+    assert.throws(() => space.sample(null, [0.5, 0.6, -0.1]), /probability\[2\] must be in \[0, 1\], got -0.1/);
+    assert.throws(() => space.sample(null, [0.5, 0.2, 0.2]), /probabilities must sum to 1, got 0.89999/);
+    assert.throws(() => space.sample([1, 1, 1], [1, 0, 0]), /a mask or a probability, not both/);
+  });
+
   it('contains exactly the integers start … start + n − 1', () => {
     const space = new Discrete(3, -1);
     assert.deepEqual(

@@ -43,7 +43,10 @@ describe('run specs', () => {
   });
 
   it('names the field to fix', () => {
-    assert.throws(() => validateRunSpec({ ...rollout, generations: 0 }), /spec\.generations: expected an integer/);
+    assert.throws(
+      () => validateRunSpec({ ...rollout, generations: 0 }),
+      /spec\.generations: expected a positive integer, got 0/,
+    );
     assert.throws(() => validateRunSpec({ ...rollout, mutation: { mode: 'gaussian' } }), /spec\.mutation\.mode/);
     assert.throws(() => validateRunSpec({ ...rollout, seed: -1 }), /spec\.seed/);
     assert.throws(

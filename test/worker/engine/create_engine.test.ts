@@ -2,14 +2,17 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../../src/worker/engine/index.js';
 
-const tfjsNodeGpu = await import('@tensorflow/tfjs-node-gpu' as string).then(
-  () => true,
-  () => false,
-);
+const installed = (name: string): Promise<boolean> =>
+  import(name).then(
+    () => true,
+    () => false,
+  );
+const tfjsNodeGpu = await installed('@tensorflow/tfjs-node-gpu');
+const tfjsNode = await installed('@tensorflow/tfjs-node');
 
 describe('createEngine', () => {
-  it("'auto' runs on the CPU kernels where @tensorflow/tfjs-node-gpu is not installed (the project needs no native package)", async (t) => {
-    if (tfjsNodeGpu) return t.skip('@tensorflow/tfjs-node-gpu is installed here');
+  it("'auto' runs on the CPU kernels where neither native TensorFlow.js package is installed (the project needs none)", async (t) => {
+    if (tfjsNodeGpu || tfjsNode) return t.skip('a native TensorFlow.js package is installed here');
     const engine = await createEngine('auto');
     await engine.close();
     assert.equal(engine.backend, 'cpu');

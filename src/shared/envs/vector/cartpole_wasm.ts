@@ -83,6 +83,82 @@ function dynamics(
   ];
 }
 
+/** Locals of one PCG64 draw: P holds the generator's address, the i64 ones are scratch. */
+interface PcgLocals {
+  P: number;
+  SH: number;
+  SL: number;
+  A0: number;
+  A1: number;
+  P01: number;
+  P10: number;
+  LO: number;
+  HI: number;
+}
+
+/**
+ * Advances the PCG64 generator at address P (state high, state low, inc high, inc low as u64) and leaves NumPy's
+ * `next_double` of its output on the stack.
+ */
+function nextDouble(l: PcgLocals): number[] {
+  const { get, set, tee, i64, f64, mem } = ins;
+  const { P, SH, SL, A0, A1, P01, P10, LO, HI } = l;
+  const lo32 = (x: number): number[] => [...get(x), ...i64(0xffffffff), I64.and];
+  const hi32 = (x: number): number[] => [...get(x), ...i64(32), I64.shrU];
+  return [
+    ...get(P), ...mem(I64.load, 3, 0), ...set(SH),
+    ...get(P), ...mem(I64.load, 3, 8), ...set(SL),
+    // High 64 bits of SL * MULT_LO from 32-bit halves: a1*b1 + hi(a0*b1) + hi(a1*b0) + hi(hi(a0*b0) + lo + lo).
+    ...lo32(SL), ...set(A0), ...hi32(SL), ...set(A1),
+    ...get(A0), ...i64(MULT_LO >> 32n), OP.i64Mul, ...set(P01),
+    ...get(A1), ...i64(MULT_LO & 0xffffffffn), OP.i64Mul, ...set(P10),
+    ...get(A1), ...i64(MULT_LO >> 32n), OP.i64Mul,
+    ...hi32(P01), I64.add, ...hi32(P10), I64.add,
+    ...get(A0), ...i64(MULT_LO & 0xffffffffn), OP.i64Mul, ...i64(32), I64.shrU,
+    ...lo32(P01), I64.add, ...lo32(P10), I64.add, ...i64(32), I64.shrU, I64.add,
+    // + SH * MULT_LO + SL * MULT_HI (mod 2^64), then + inc with the carry out of the low half.
+    ...get(SH), ...i64(MULT_LO), OP.i64Mul, I64.add,
+    ...get(SL), ...i64(MULT_HI), OP.i64Mul, I64.add,
+    ...get(P), ...mem(I64.load, 3, 16), I64.add, ...set(HI),
+    ...get(SL), ...i64(MULT_LO), OP.i64Mul, ...tee(SL),
+    ...get(P), ...mem(I64.load, 3, 24), I64.add, ...tee(LO),
+    ...get(SL), I64.ltU, OP.i64ExtendI32U, ...get(HI), I64.add, ...set(HI),
+    ...get(P), ...get(HI), ...mem(I64.store, 3, 0),
+    ...get(P), ...get(LO), ...mem(I64.store, 3, 8),
+    // XSL-RR output, then next_double = (out >> 11) * 2^-53.
+    ...get(HI), ...get(LO), I64.xor, ...get(HI), ...i64(58), I64.shrU, I64.rotr,
+    ...i64(11), I64.shrU, I64.f64ConvertU, ...f64(2 ** -53), OP.f64Mul,
+  ]; // prettier-ignore
+}
+
+/**
+ * `draws(count, P, out)`: `count` next_double values of the PCG64 generator at address P into the f64 array at
+ * `out`, advancing it; what the shared-generator autoreset needs without a round trip through JS's generator.
+ */
+function drawsFunc(): { exportName: string; params: number[]; results: number[]; locals: number[]; code: number[] } {
+  const { get, set, i32, mem } = ins;
+  const [COUNT, P, OUT, I] = [0, 1, 2, 3];
+  const [SH, SL, A0, A1, P01, P10, LO, HI] = [4, 5, 6, 7, 8, 9, 10, 11];
+  const code = [
+    ...i32(0), ...set(I),
+    OP.block, OP.void, OP.loop, OP.void,
+    ...get(I), ...get(COUNT), OP.i32GeU, OP.brIf, 1,
+    ...get(OUT), ...get(I), ...i32(3), OP.i32Shl, OP.i32Add,
+    ...nextDouble({ P, SH, SL, A0, A1, P01, P10, LO, HI }),
+    ...mem(OP.f64Store, 3),
+    ...get(I), ...i32(1), OP.i32Add, ...set(I),
+    OP.br, 0,
+    OP.end, OP.end,
+  ]; // prettier-ignore
+  return {
+    exportName: 'draws',
+    params: [T.i32, T.i32, T.i32],
+    results: [],
+    locals: [T.i32, ...new Array<number>(8).fill(T.i64)],
+    code,
+  };
+}
+
 /**
  * The kernel: `step(n, limit, autoreset, ...offsets in KEYS order) → 0 | i + 1`, SIMD when `simd`, and the f64x2
  * constants it expects at CONSTANTS_ADDRESS (both lanes each).
@@ -129,33 +205,10 @@ function kernelBytes(simd: boolean): { bytes: Uint8Array; constants: number[] } 
     ...get(off('obs')), ...get(A8), ...get(A8), OP.i32Add, OP.i32Add, // obs + 16 i
     ...get(value), OP.f32DemoteF64, ...mem(OP.f32Store, 2, 4 * slot),
   ]; // prettier-ignore
-  const lo32 = (l: number): number[] => [...get(l), ...i64(0xffffffff), I64.and];
-  const hi32 = (l: number): number[] => [...get(l), ...i64(32), I64.shrU];
   // One PCG64 draw for the generator at address P, as NumPy's uniform(low, high): low + (high - low) * next_double.
   const uniform = [
-    ...get(P), ...mem(I64.load, 3, 0), ...set(SH),
-    ...get(P), ...mem(I64.load, 3, 8), ...set(SL),
-    // High 64 bits of SL * MULT_LO from 32-bit halves: a1*b1 + hi(a0*b1) + hi(a1*b0) + hi(hi(a0*b0) + lo + lo).
-    ...lo32(SL), ...set(A0), ...hi32(SL), ...set(A1),
-    ...get(A0), ...i64(MULT_LO >> 32n), OP.i64Mul, ...set(P01),
-    ...get(A1), ...i64(MULT_LO & 0xffffffffn), OP.i64Mul, ...set(P10),
-    ...get(A1), ...i64(MULT_LO >> 32n), OP.i64Mul,
-    ...hi32(P01), I64.add, ...hi32(P10), I64.add,
-    ...get(A0), ...i64(MULT_LO & 0xffffffffn), OP.i64Mul, ...i64(32), I64.shrU,
-    ...lo32(P01), I64.add, ...lo32(P10), I64.add, ...i64(32), I64.shrU, I64.add,
-    // + SH * MULT_LO + SL * MULT_HI (mod 2^64), then + inc with the carry out of the low half.
-    ...get(SH), ...i64(MULT_LO), OP.i64Mul, I64.add,
-    ...get(SL), ...i64(MULT_HI), OP.i64Mul, I64.add,
-    ...get(P), ...mem(I64.load, 3, 16), I64.add, ...set(HI),
-    ...get(SL), ...i64(MULT_LO), OP.i64Mul, ...tee(SL),
-    ...get(P), ...mem(I64.load, 3, 24), I64.add, ...tee(LO),
-    ...get(SL), I64.ltU, OP.i64ExtendI32U, ...get(HI), I64.add, ...set(HI),
-    ...get(P), ...get(HI), ...mem(I64.store, 3, 0),
-    ...get(P), ...get(LO), ...mem(I64.store, 3, 8),
-    // XSL-RR output, then next_double = (out >> 11) * 2^-53.
     ...f64(RESET_LOW), ...f64(RESET_HIGH - RESET_LOW),
-    ...get(HI), ...get(LO), I64.xor, ...get(HI), ...i64(58), I64.shrU, I64.rotr,
-    ...i64(11), I64.shrU, I64.f64ConvertU, ...f64(2 ** -53), OP.f64Mul,
+    ...nextDouble({ P, SH, SL, A0, A1, P01, P10, LO, HI }),
     OP.f64Mul, OP.f64Add,
   ]; // prettier-ignore
   /** `body` for I = 0, step, 2 step, … while I + step ≤ N; I is left at the first index not covered. */
@@ -371,10 +424,15 @@ function kernelBytes(simd: boolean): { bytes: Uint8Array; constants: number[] } 
         code,
       },
       ...sinCosHelpers(TABLE_ADDRESS),
+      // Last, so the helpers keep the indices the step function calls them by.
+      drawsFunc(),
     ],
   });
   return { bytes, constants };
 }
+
+/** `count` of NumPy's `next_double` from the PCG64 state in the first slot of `pcg`, into `out`. */
+export type NextDoubles = (count: number, out: Float64Array) => void;
 
 /** Each build's compiled module and constants; null where the engine refused it. */
 const compiled: Partial<Record<'simd' | 'mvp', { module: object; constants: number[] } | null>> = {};
@@ -387,7 +445,7 @@ const compiled: Partial<Record<'simd' | 'mvp', { module: object; constants: numb
 export function wasmKernel(
   n: number,
   simd = true,
-): { kernel: CartPoleKernel; arrays: CartPoleArrays; simd: boolean } | undefined {
+): { kernel: CartPoleKernel; arrays: CartPoleArrays; simd: boolean; nextDoubles: NextDoubles } | undefined {
   const host = wasmHost();
   if (host === undefined) return undefined;
   let found: { module: object; constants: number[] } | null = null;
@@ -417,5 +475,16 @@ export function wasmKernel(
   const o = KEYS.map((k) => offsets[k]);
   const kernel: CartPoleKernel = (count, limit, autoreset) =>
     step(count, limit, autoreset ? 1 : 0, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14]); // prettier-ignore
-  return { kernel, arrays: views(memory.buffer, n, ARRAYS_ADDRESS), simd: build === 'simd' };
+  // The kernel's cos/sin scratch (2n f64, adjacent) is free between calls: draws land there in chunks.
+  const drawsFn = instance.exports.draws as (count: number, p: number, out: number) => void;
+  const scratch = new Float64Array(memory.buffer, offsets.cos, 2 * n);
+  const nextDoubles: NextDoubles = (count, out) => {
+    for (let done = 0; done < count;) {
+      const m = Math.min(count - done, 2 * n);
+      drawsFn(m, offsets.pcg, offsets.cos);
+      out.set(scratch.subarray(0, m), done);
+      done += m;
+    }
+  };
+  return { kernel, arrays: views(memory.buffer, n, ARRAYS_ADDRESS), simd: build === 'simd', nextDoubles };
 }

@@ -1,6 +1,7 @@
 /** Argument checks shared by the vectorized environments, with messages that say what to pass instead. */
 import { EnvError } from '../types.js';
-import type { AutoresetMode, VectorEnvOptions } from './types.js';
+import { AUTORESET_MODES } from './types.js';
+import type { AutoresetMode, VectorEnvOptions, VectorResetOptionsBag } from './types.js';
 
 /** Validates the copy count: a positive integer. */
 export function checkNumEnvs(id: string, numEnvs: number): void {
@@ -59,11 +60,54 @@ export function badAction(id: string, index: number, action: number, n: number):
 
 /** Resolves the autoreset option, rejecting unknown modes. */
 export function autoresetOf(id: string, options: VectorEnvOptions | undefined): AutoresetMode {
-  const mode = options?.autoreset ?? 'next-step';
-  if (mode !== 'next-step' && mode !== 'disabled') {
-    throw new EnvError(`${id}: autoreset must be 'next-step' or 'disabled', got ${String(mode)}`, 'INVALID_ARGUMENT');
+  const mode = options?.autoresetMode ?? 'next-step';
+  if (!AUTORESET_MODES.includes(mode)) {
+    throw new EnvError(
+      `${id}: autoresetMode must be one of ${AUTORESET_MODES.map((m) => `'${m}'`).join(', ')}, got ${String(mode)}`,
+      'INVALID_ARGUMENT',
+    );
   }
   return mode;
+}
+
+/** The sub-envs `options.resetMask` selects (undefined: all), validated as Gymnasium validates `reset_mask`. */
+export function resetMaskOf(
+  id: string,
+  options: VectorResetOptionsBag | undefined,
+  numEnvs: number,
+): Uint8Array | undefined {
+  const mask = options?.resetMask;
+  if (mask === undefined) return undefined;
+  if (mask.length !== numEnvs) {
+    throw new EnvError(
+      `${id}: options.resetMask needs one entry per sub-env (${numEnvs}), got ${mask.length}`,
+      'INVALID_ARGUMENT',
+    );
+  }
+  const out = new Uint8Array(numEnvs);
+  for (let i = 0; i < numEnvs; i++) out[i] = mask[i] ? 1 : 0;
+  if (!out.includes(1)) {
+    throw new EnvError(`${id}: options.resetMask must select at least one sub-env`, 'INVALID_ARGUMENT');
+  }
+  return out;
+}
+
+/** Gymnasium's `maybe_parse_reset_bounds`: `options.low`/`high` or the defaults, with low <= high. */
+export function resetBoundsOf(
+  id: string,
+  options: VectorResetOptionsBag | undefined,
+  low: number,
+  high: number,
+): [number, number] {
+  const lo = options?.low ?? low;
+  const hi = options?.high ?? high;
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+    throw new EnvError(
+      `${id}: reset options low/high must be finite numbers with low <= high, got low=${String(lo)}, high=${String(hi)}`,
+      'INVALID_ARGUMENT',
+    );
+  }
+  return [lo, hi];
 }
 
 /** The error for stepping before the first reset. */

@@ -1,28 +1,53 @@
-/** `makeVec(id, n)`: the fastest vectorized form of an environment id (Gymnasium's `gym.make_vec`). */
+/** `makeVec(id, n, options)`: Gymnasium's `gymnasium.make_vec`, with its vectorization and autoreset modes. */
 import { make } from '../registry.js';
 import { EnvError } from '../types.js';
 import { CartPoleVectorEnv } from './cartpole.js';
 import { SyncVectorEnv } from './sync.js';
-import type { VectorEnv, VectorEnvOptions } from './types.js';
+import type { VectorEnv, VectorEnvOptions, VectorizationMode } from './types.js';
 
 export interface MakeVecOptions extends VectorEnvOptions {
   /**
-   * `'auto'` (default): a specialised struct-of-arrays kernel where one exists (CartPole-v1), else `'sync'`;
-   * `'sync'`: N ordinary envs from `make(id)` stepped in turn (works for every id).
+   * Defaults as `make_vec`'s: `'vector'` for ids with their own vectorized implementation (CartPole-v1, whose
+   * `CartPoleVectorEnv` draws every reset from one generator), else `'sync'`. `'sync'` equals Gymnasium's
+   * `SyncVectorEnv` (sub-env i seeded with seed + i); for CartPole-v1 it runs on the same fast kernel with one
+   * generator per sub-env, giving `SyncVectorEnv`'s trajectories.
    */
-  vectorization?: 'auto' | 'sync';
+  vectorizationMode?: VectorizationMode;
+  /** Time limit per episode (Gymnasium's `max_episode_steps`; default: the id's own). */
+  maxEpisodeSteps?: number;
 }
 
-/** N copies of environment `id` stepped together; sub-env i is seeded with seed + i on `reset({ seed })`. */
+/** Ids with a vector entry point, as in Gymnasium's registry. */
+const VECTOR_ENTRY_POINTS: readonly string[] = ['CartPole-v1'];
+
+/** N copies of environment `id` stepped together; call `reset({ seed })` before stepping. */
 export function makeVec(id: string, numEnvs: number, options?: MakeVecOptions): VectorEnv {
-  const mode = options?.vectorization ?? 'auto';
-  if (mode !== 'auto' && mode !== 'sync') {
-    throw new EnvError(`makeVec: vectorization must be 'auto' or 'sync', got ${String(mode)}`, 'INVALID_ARGUMENT');
+  const hasVector = VECTOR_ENTRY_POINTS.includes(id);
+  const mode = options?.vectorizationMode ?? (hasVector ? 'vector' : 'sync');
+  if (mode !== 'vector' && mode !== 'sync') {
+    throw new EnvError(
+      `makeVec: vectorizationMode must be 'vector' or 'sync', got ${String(mode)}`,
+      'INVALID_ARGUMENT',
+    );
   }
-  const rest: VectorEnvOptions = options?.autoreset === undefined ? {} : { autoreset: options.autoreset };
-  if (mode === 'auto' && id === 'CartPole-v1') return new CartPoleVectorEnv(numEnvs, rest);
-  // make() validates the id (unknown ids throw its error) before N copies are built.
-  const first = make(id);
+  const envOptions = options?.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: options.maxEpisodeSteps };
+  // make() validates the id and options (a bad one throws its error) before N copies are built.
+  const first = make(id, envOptions);
+  if (mode === 'vector' && !hasVector) {
+    throw new EnvError(
+      `makeVec: ${id} has no vectorized implementation (Gymnasium's vector entry point; only ${VECTOR_ENTRY_POINTS.join(', ')} has one); use vectorizationMode 'sync'`,
+      'INVALID_ARGUMENT',
+    );
+  }
+  const autoreset: VectorEnvOptions =
+    options?.autoresetMode === undefined ? {} : { autoresetMode: options.autoresetMode };
+  if (id === 'CartPole-v1') {
+    return new CartPoleVectorEnv(numEnvs, {
+      ...autoreset,
+      seeding: mode === 'vector' ? 'shared' : 'per-env',
+      ...(options?.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: options.maxEpisodeSteps }),
+    });
+  }
   let made = 0;
-  return new SyncVectorEnv(() => (made++ === 0 ? first : make(id)), numEnvs, rest);
+  return new SyncVectorEnv(() => (made++ === 0 ? first : make(id, envOptions)), numEnvs, autoreset);
 }

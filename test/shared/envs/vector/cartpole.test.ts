@@ -30,7 +30,7 @@ const ENGINES = { auto: 'wasm-simd', wasm: 'wasm', js: 'js' } as const;
 const ENGINE_NAMES = { auto: 'WebAssembly SIMD', wasm: 'WebAssembly scalar', js: 'JavaScript' } as const;
 
 function replay(group: Case[], engine: keyof typeof ENGINES): void {
-  const env = new CartPoleVectorEnv(group.length, { engine });
+  const env = new CartPoleVectorEnv(group.length, { engine, seeding: 'per-env' });
   assert.equal(env.engine, ENGINES[engine]);
   const consecutive = group.every((c, i) => c.seed === group[0].seed + i);
   env.reset({ seed: consecutive ? group[0].seed : group.map((c) => c.seed) });
@@ -45,14 +45,14 @@ function replay(group: Case[], engine: keyof typeof ENGINES): void {
       if (t < c.actions.length) {
         assert.deepEqual(row(env, i), c.observations[t], where);
         assert.equal(env.rewards[i], c.rewards[t], where);
-        assert.equal(env.terminated[i], c.terminated[t] ? 1 : 0, where);
-        assert.equal(env.truncated[i], c.truncated[t] ? 1 : 0, where);
+        assert.equal(env.terminations[i], c.terminated[t] ? 1 : 0, where);
+        assert.equal(env.truncations[i], c.truncated[t] ? 1 : 0, where);
       } else if (t === c.actions.length) {
         // The step after the episode ended restarts it from the same generator (Gymnasium's second reset()).
         assert.deepEqual(row(env, i), c.second_reset_obs, `autoreset obs of ${where}`);
         assert.equal(env.rewards[i], 0);
-        assert.equal(env.terminated[i], 0);
-        assert.equal(env.truncated[i], 0);
+        assert.equal(env.terminations[i], 0);
+        assert.equal(env.truncations[i], 0);
         assert.equal(env.episodeSteps[i], 0);
       }
     });
@@ -85,7 +85,7 @@ describe('CartPoleVectorEnv against trajectories recorded from Gymnasium', () =>
 
     it(`continues each sub-env's generator on reset() without a seed after autoresets (${name} kernel)`, () => {
       const c = cases.find((k) => k.seed === 6001)!;
-      const env = new CartPoleVectorEnv(1, { engine });
+      const env = new CartPoleVectorEnv(1, { engine, seeding: 'per-env' });
       env.reset({ seed: c.seed });
       for (const a of c.actions) env.step([a]);
       env.step([0]); // autoreset: second episode
@@ -101,29 +101,29 @@ describe('CartPoleVectorEnv against trajectories recorded from Gymnasium', () =>
 describe('CartPoleVectorEnv behaviour', () => {
   it("keeps finished sub-envs frozen with autoreset 'disabled'", () => {
     const c = cases.find((k) => k.seed === 6001)!;
-    const env = new CartPoleVectorEnv(1, { autoreset: 'disabled' });
+    const env = new CartPoleVectorEnv(1, { autoresetMode: 'disabled', seeding: 'per-env' });
     env.reset({ seed: c.seed });
     for (const a of c.actions) env.step([a]);
     const final = row(env, 0);
-    assert.equal(env.terminated[0], 1);
+    assert.equal(env.terminations[0], 1);
     env.step([1]);
     env.step([0]);
     assert.deepEqual(row(env, 0), final);
     assert.equal(env.rewards[0], 0);
-    assert.equal(env.terminated[0], 1);
+    assert.equal(env.terminations[0], 1);
   });
 
   it('truncates at its time limit even if the pole is still up', () => {
     const c = cases.find((k) => k.seed === 100)!;
-    const env = new CartPoleVectorEnv(1, { maxEpisodeSteps: 50 });
+    const env = new CartPoleVectorEnv(1, { maxEpisodeSteps: 50, seeding: 'per-env' });
     env.reset({ seed: c.seed });
     for (let t = 0; t < 50; t++) env.step([c.actions[t]]);
-    assert.equal(env.truncated[0], 1);
-    assert.equal(env.terminated[0], 0);
+    assert.equal(env.truncations[0], 1);
+    assert.equal(env.terminations[0], 0);
   });
 
   it('rejects bad actions, wrong action counts, bad seeds and stepping before reset', () => {
-    const env = new CartPoleVectorEnv(2);
+    const env = new CartPoleVectorEnv(2, { seeding: 'per-env' });
     assert.throws(() => env.step([0, 1]), EnvError);
     assert.throws(() => env.reset({ seed: -1 }), EnvError);
     assert.throws(() => env.reset({ seed: 1.5 }), EnvError);
@@ -138,7 +138,7 @@ describe('CartPoleVectorEnv behaviour', () => {
 
   it('accepts one seed per sub-env, e.g. the same start for every member of a population', () => {
     const c = cases.find((k) => k.seed === 101)!;
-    const env = new CartPoleVectorEnv(3);
+    const env = new CartPoleVectorEnv(3, { seeding: 'per-env' });
     env.reset({ seed: [c.seed, c.seed, c.seed] });
     for (let i = 0; i < 3; i++) assert.deepEqual(row(env, i), c.reset_obs);
     assert.throws(() => env.reset({ seed: [1, 2] }), EnvError);
@@ -146,7 +146,7 @@ describe('CartPoleVectorEnv behaviour', () => {
   });
 
   it('gives fresh, different episodes per sub-env when reset without a seed', () => {
-    const env = new CartPoleVectorEnv(3);
+    const env = new CartPoleVectorEnv(3, { seeding: 'per-env' });
     env.reset();
     assert.notDeepEqual(row(env, 0), row(env, 1));
     for (const v of env.obs) assert.ok(Math.abs(v) <= 0.05);

@@ -11,7 +11,7 @@ const { doCosFast, doSinFast } = sinCosInternals;
 
 /** The three kernels side by side, stepped with the same actions; fails at the first differing bit. */
 function lockstep(n: number, steps: number, options: CartPoleVectorOptions, seed = 4242): CartPoleVectorEnv[] {
-  const envs = ENGINES.map((engine) => new CartPoleVectorEnv(n, { ...options, engine }));
+  const envs = ENGINES.map((engine) => new CartPoleVectorEnv(n, { seeding: 'per-env', ...options, engine }));
   assert.deepEqual(
     envs.map((e) => e.engine),
     ['wasm-simd', 'wasm', 'js'],
@@ -27,8 +27,8 @@ function lockstep(n: number, steps: number, options: CartPoleVectorOptions, seed
       const where = `${e.engine} against ${ref.engine}, n = ${n}, step ${t}`;
       assert.deepEqual(e.obs, ref.obs, where);
       assert.deepEqual(e.rewards, ref.rewards, where);
-      assert.deepEqual(e.terminated, ref.terminated, where);
-      assert.deepEqual(e.truncated, ref.truncated, where);
+      assert.deepEqual(e.terminations, ref.terminations, where);
+      assert.deepEqual(e.truncations, ref.truncations, where);
       assert.deepEqual(e.episodeSteps, ref.episodeSteps, where);
     }
   }
@@ -48,8 +48,8 @@ describe('CartPoleVectorEnv kernels (WebAssembly SIMD, WebAssembly scalar, JavaS
   });
 
   it("produce the same bits with autoreset 'disabled' (finished sub-envs frozen beside running ones)", () => {
-    const envs = lockstep(9, 300, { autoreset: 'disabled' });
-    assert.ok(envs[0].terminated.every((t) => t === 1) || envs[0].truncated.some((t) => t === 1));
+    const envs = lockstep(9, 300, { autoresetMode: 'disabled' });
+    assert.ok(envs[0].terminations.every((t) => t === 1) || envs[0].truncations.some((t) => t === 1));
   });
 
   it('produce the same bits under a short time limit, truncating neighbours on the same step', () => {
@@ -73,7 +73,7 @@ describe('CartPoleVectorEnv kernels (WebAssembly SIMD, WebAssembly scalar, JavaS
     assert.ok(bothRejected > 0, 'the premise: some step needs both fused stages');
     const n = 301;
     for (const engine of ['auto', 'wasm'] as const) {
-      const env = new CartPoleVectorEnv(n, { engine });
+      const env = new CartPoleVectorEnv(n, { engine, seeding: 'per-env' });
       env.reset({ seed: new Array<number>(n).fill(102) });
       expected.forEach((obs, t) => {
         env.step(new Int32Array(n).fill(t % 2));

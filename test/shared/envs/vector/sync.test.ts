@@ -26,7 +26,7 @@ describe('SyncVectorEnv', () => {
           // Next-step autoreset: the action is ignored, the episode restarts from the env's own generator.
           assert.deepEqual(vec.obs.subarray(8 * i, 8 * i + 8), env.reset().obs, where);
           assert.equal(vec.rewards[i], 0, where);
-          assert.equal(vec.terminated[i] + vec.truncated[i], 0, where);
+          assert.equal(vec.terminations[i] + vec.truncations[i], 0, where);
           ended[i] = false;
           restarts++;
           return;
@@ -34,8 +34,8 @@ describe('SyncVectorEnv', () => {
         const r = env.step(actions[i]);
         assert.deepEqual(vec.obs.subarray(8 * i, 8 * i + 8), r.obs, where);
         assert.equal(vec.rewards[i], r.reward, where);
-        assert.equal(vec.terminated[i], r.terminated ? 1 : 0, where);
-        assert.equal(vec.truncated[i], r.truncated ? 1 : 0, where);
+        assert.equal(vec.terminations[i], r.terminated ? 1 : 0, where);
+        assert.equal(vec.truncations[i], r.truncated ? 1 : 0, where);
         ended[i] = r.terminated || r.truncated;
       });
     }
@@ -43,16 +43,16 @@ describe('SyncVectorEnv', () => {
   });
 
   it("leaves finished sub-envs alone with autoreset 'disabled'", () => {
-    const vec = new SyncVectorEnv(() => new LunarLander(), 2, { autoreset: 'disabled' });
+    const vec = new SyncVectorEnv(() => new LunarLander(), 2, { autoresetMode: 'disabled' });
     vec.reset({ seed: 7 });
     // Main engine off, side engines only: both landers fall and crash.
     let t = 0;
-    while (!(vec.terminated[0] && vec.terminated[1]) && t++ < 1000) vec.step([1, 3]);
+    while (!(vec.terminations[0] && vec.terminations[1]) && t++ < 1000) vec.step([1, 3]);
     const frozen = Float32Array.from(vec.obs);
     vec.step([0, 0]);
     assert.deepEqual(vec.obs, frozen);
     assert.deepEqual(Array.from(vec.rewards), [0, 0]);
-    assert.deepEqual(Array.from(vec.terminated), [1, 1]);
+    assert.deepEqual(Array.from(vec.terminations), [1, 1]);
   });
 
   it('rejects stepping before reset, wrong action counts and seeds that would overflow', () => {

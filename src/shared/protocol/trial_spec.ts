@@ -1,0 +1,89 @@
+/**
+ * The trial spec as a schema: what a trial is (method, model, training set, split, budget) when it crosses a
+ * thread or the network. Whoever reads one checks it here first, so a malformed spec is refused with the key
+ * that is wrong instead of being cast and failing somewhere inside training.
+ */
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { checkSchema } from '../config/check.js';
+import { Backend, Id, Name } from '../config/values.js';
+import { MlpSpecSchema, MutationSchema } from './run_spec.js';
+
+const obj = <P extends TProperties>(props: P) => Type.Object(props, { additionalProperties: false });
+const Count = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 });
+const Seed = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const Share = Type.Number({ exclusiveMinimum: 0, maximum: 1 });
+
+export const SgdMethodSchema = obj({
+  kind: Type.Literal('sgd'),
+  name: Name,
+  optimizer: obj({
+    kind: Type.Union([Type.Literal('sgd'), Type.Literal('adam')]),
+    lr: Type.Number({ exclusiveMinimum: 0 }),
+    beta1: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+    beta2: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+    eps: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  batchSize: Count,
+});
+
+export const NeMethodSchema = obj({
+  kind: Type.Literal('ne'),
+  name: Name,
+  algorithm: Type.Union([Type.Literal('tournament_ga'), Type.Literal('simple_ga'), Type.Literal('simple_es')]),
+  populationSize: Type.Integer({ minimum: 2, maximum: 1 << 24 }),
+  mutation: MutationSchema,
+  fitness: Type.Union([Type.Literal('ce'), Type.Literal('accuracy'), Type.Literal('macro_f1')]),
+  batchSize: Type.Union([Type.Literal('all'), Count]),
+  trials: Count,
+  tournamentSize: Type.Optional(Count),
+  eliteCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 << 24 })),
+  initPopulation: Type.Union([Type.Literal('independent'), Type.Literal('copies')]),
+});
+
+export const MethodSchema = Type.Union([SgdMethodSchema, NeMethodSchema]);
+
+export const TrialSpecSchema = obj({
+  experiment: Type.Union([Type.Literal('exp1'), Type.Literal('exp2'), Type.Literal('exp3')]),
+  id: Id,
+  envId: Type.String({ minLength: 1, maxLength: 100 }),
+  dataset: Name,
+  trainSet: obj({
+    size: Type.Optional(Count),
+    fraction: Type.Optional(Share),
+    rows: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
+  }),
+  split: Type.Union([
+    obj({ kind: Type.Literal('exp1'), seed: Seed, testSize: Count }),
+    obj({
+      kind: Type.Literal('exp2'),
+      seed: Seed,
+      testFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+    }),
+    obj({
+      kind: Type.Literal('exp3-sessions'),
+      testFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+      gapMinutes: Type.Number({ exclusiveMinimum: 0 }),
+    }),
+  ]),
+  withCl: Type.Optional(Type.Boolean()),
+  datasetSteps: Type.Optional(Count),
+  method: MethodSchema,
+  model: MlpSpecSchema,
+  seed: Seed,
+  budget: obj({
+    steps: Type.Optional(Count),
+    seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  }),
+  evalPoints: Count,
+  evalEpisodes: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
+  checkpointEvery: Count,
+  backend: Type.Optional(Backend),
+});
+
+/** A trial spec as checked by the schema (the trials layer's `TrialSpec` is this type). */
+export type TrialSpecValue = Static<typeof TrialSpecSchema>;
+
+/** Checks a trial spec read from a thread message, the network or a file; throws ConfigError naming the key. */
+export function validateTrialSpec(value: unknown, where: string): TrialSpecValue {
+  return checkSchema(TrialSpecSchema, value, where);
+}
