@@ -50,6 +50,7 @@ export class Cluster {
   private listeners: (() => void)[] = [];
   private nextShardId = 1;
   private waitingLogged = false;
+  private stopped = false;
 
   constructor(private readonly options: ClusterOptions = {}) {}
 
@@ -119,6 +120,15 @@ export class Cluster {
     return new Promise((resolve) => this.listeners.push(resolve));
   }
 
+  /**
+   * Stops scheduling for good (shutdown): the generation in flight is abandoned, its outstanding shards' results
+   * and errors (threads terminated under them) are ignored instead of re-dispatched.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.changed();
+  }
+
   /** Notifies the scheduler that slot states changed (a slot died or came back). */
   poke(): void {
     this.changed();
@@ -166,7 +176,7 @@ export class Cluster {
       };
       const unassigned = (): number => pending.reduce((a, r) => a + r.end - r.start, 0);
       const pump = (): void => {
-        if (finished) return;
+        if (finished || this.stopped) return;
         if (remaining === 0) return finish();
         if (pending.length === 0) return;
         const alive = [...this.slots.values()].filter((s) => s.slot.alive());
@@ -218,7 +228,7 @@ export class Cluster {
         job.then(
           (outcome) => {
             state.inflight--;
-            if (finished) return;
+            if (finished || this.stopped) return;
             const latency = (performance.now() - sent) / 1000;
             const rows = piece.end - piece.start;
             out.set(outcome.fitness, piece.start);
@@ -243,7 +253,7 @@ export class Cluster {
           },
           (err: unknown) => {
             state.inflight--;
-            if (finished) return;
+            if (finished || this.stopped) return;
             if (!(err instanceof SlotLostError)) {
               // One worker may lack a file or memory; a spec that cannot run fails everywhere, so give up
               // after a few failures rather than retrying forever.

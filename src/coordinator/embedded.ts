@@ -44,5 +44,10 @@ export function createEmbeddedCluster(
   const cluster = new Cluster(options);
   for (let i = 0; i < pool.threads; i++) cluster.add(new ThreadSlot(`thread-${i}`, pool));
   options.metrics?.workersConnected.set({ role: 'evaluator', backend: 'cpu-thread' }, pool.threads);
-  return { cluster, threads: pool.threads, close: () => pool.close() };
+  const close = async (): Promise<void> => {
+    // Shards still in flight are abandoned, not re-dispatched onto the pool being terminated.
+    cluster.stop();
+    await pool.close();
+  };
+  return { cluster, threads: pool.threads, close };
 }

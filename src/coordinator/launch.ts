@@ -23,19 +23,65 @@ export async function startMetrics(
   return { metrics, server };
 }
 
-/** Runs `stop` on the first SIGINT/SIGTERM; a second one exits at once. */
-export function onShutdown(stop: (signal: string) => Promise<void>): void {
-  let stopping = false;
+/**
+ * Exit status of a command stopped by a signal: 128 + the signal's number, as shells and supervisors report a
+ * process the signal ended (130 for SIGINT, 143 for SIGTERM), so a script can tell a stopped run from a finished one.
+ */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1;
+}
+
+/** Seconds a stop may take before the process exits anyway (a socket or thread that does not close). */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface Shutdown {
+  /** Aborted on the first SIGINT/SIGTERM: long loops check it, stop taking work and write their checkpoint. */
+  readonly signal: AbortSignal;
+  /** The signal received, once one has been. */
+  received(): NodeJS.Signals | undefined;
+}
+
+/**
+ * On the first SIGINT/SIGTERM: aborts the returned `signal`, runs `stop` (which waits for the command to wind
+ * down: checkpoint written, sockets and pools closed) and exits with `signalExitCode`. A second signal, or a stop
+ * that takes longer than SHUTDOWN_GRACE_MS, exits at once with the same status. Errors of a stop are reported
+ * in one line, never as a library's stack.
+ */
+export function onShutdown(stop: (signal: NodeJS.Signals) => Promise<void>): Shutdown {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
   const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) process.exit(130);
-    stopping = true;
+    if (received !== undefined) process.exit(signalExitCode(received));
+    received = signal;
+    const code = signalExitCode(signal);
+    const grace = setTimeout(() => {
+      process.stderr.write(`evoscale: did not stop within ${SHUTDOWN_GRACE_MS / 1000} s of ${signal}; exiting\n`);
+      process.exit(code);
+    }, SHUTDOWN_GRACE_MS);
+    grace.unref();
+    controller.abort();
     stop(signal).then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => process.exit(code),
+      (err: unknown) => {
+        process.stderr.write(`evoscale: while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(code);
+      },
     );
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return { signal: controller.signal, received: () => received };
+}
+
+/**
+ * This process's command line as a user would type it again, less the `drop` flags and with `add` appended
+ * when missing: the command that resumes a stopped run.
+ */
+export function resumeCommand(add: readonly string[] = [], drop: readonly string[] = []): string {
+  const args = process.argv.slice(2).filter((a) => !drop.includes(a));
+  for (const a of add) if (!args.includes(a)) args.push(a);
+  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['npx', 'evoscale', ...args.map(quote)].join(' ');
 }
 
 /** Checks a ZeroMQ endpoint given on the command line. */

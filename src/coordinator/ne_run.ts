@@ -5,13 +5,15 @@
  * results/<experiment>/<run-id>/ (config.json, metrics.jsonl, summary.json, final_params.f32, checkpoints/).
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { bestParams, shareState } from '../shared/algorithms/state.js';
+import type { EvolutionState } from '../shared/algorithms/types.js';
 import { EvoscaleError } from '../shared/errors.js';
 import { fitnessDirection, type FitnessVector, type NeRunSpec } from '../shared/protocol/index.js';
 import { TrialDirectory } from '../trials/results.js';
 import { buildRunContext, type RunContext } from '../worker/runtime/run_context.js';
 import { ActiveRun } from './active_run.js';
-import { readCheckpoint, writeCheckpoint, type FitnessHistory } from './checkpoint.js';
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint, type FitnessHistory } from './checkpoint.js';
 import type { Cluster } from './cluster.js';
 import { FITNESS_QUANTILES, quantile, type RuntimeMetrics } from '../metrics/registry.js';
 import { DEFAULT_REMOTE_OVERHEAD_SECONDS, preferLocal, type Placement } from './placement.js';
@@ -39,6 +41,24 @@ export interface NeRunOptions {
   readonly context?: RunContext;
   /** Keep the population in shared memory (required when the cluster's slots are embedded threads). */
   readonly sharedState?: boolean;
+  /**
+   * Evaluates the generations placed locally off this thread (implies shared state), so a coordinator keeps
+   * serving /metrics, heartbeats and new workers while it evaluates. Without one they run on this thread.
+   */
+  readonly localEngine?: LocalEngine;
+  /** Aborting stops the run: a checkpoint of the current generation is written and RunInterruptedError thrown. */
+  readonly signal?: AbortSignal;
+}
+
+/** Evaluates rows of a run's shared state somewhere other than the calling thread (the engine's thread pool). */
+export interface LocalEngine {
+  run(
+    spec: NeRunSpec,
+    specKey: string,
+    state: EvolutionState,
+    start: number,
+    end: number,
+  ): Promise<{ readonly fitness: FitnessVector }>;
 }
 
 export interface GenerationRecord {
@@ -78,6 +98,22 @@ export interface NeRunResult {
 export class RunFailedError extends EvoscaleError {
   constructor(message: string) {
     super(message, 'RUN_FAILED');
+  }
+}
+
+/** The run was stopped by its abort signal (SIGINT/SIGTERM); its checkpoint holds the generation it reached. */
+export class RunInterruptedError extends EvoscaleError {
+  constructor(
+    readonly runId: string,
+    readonly generation: number,
+    /** The checkpoint file written on the way out (undefined when the run has no results folder). */
+    readonly checkpoint: string | undefined,
+  ) {
+    super(
+      `run ${runId} stopped at generation ${generation}` +
+        (checkpoint !== undefined ? `; checkpoint written to ${checkpoint}` : ' (no results folder, nothing saved)'),
+      'RUN_INTERRUPTED',
+    );
   }
 }
 
@@ -141,7 +177,9 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
     dir.begin(spec);
   }
   const resumedFrom = state.generation;
-  const run = new ActiveRun(ctx, options.sharedState === true ? shareState(state) : state);
+  const localEngine = options.localEngine;
+  const shared = options.sharedState === true || localEngine !== undefined;
+  const run = new ActiveRun(ctx, shared ? shareState(state) : state);
   const t0 = performance.now();
   const wall = (): number => priorWall + (performance.now() - t0) / 1000;
   const save = (): void => {
@@ -158,15 +196,51 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
   let localSeconds = 0;
   const evaluateLocally = async (fitness: FitnessVector, start: number, end: number): Promise<void> => {
     const t = performance.now();
-    fitness.set(await ctx.evaluateRows(run.state, start, end), start);
+    const rows =
+      localEngine !== undefined
+        ? (await localEngine.run(spec, run.specKey, run.state, start, end)).fitness
+        : await ctx.evaluateRows(run.state, start, end);
+    fitness.set(rows, start);
     const took = (performance.now() - t) / 1000;
     localSeconds += took;
     const c = took / Math.max(1, end - start);
     secondsPerAgent = secondsPerAgent === undefined ? c : 0.5 * c + 0.5 * secondsPerAgent;
   };
 
+  const signal = options.signal;
+  /** Saves the generation reached (every generation before it complete, none after it begun) and says so. */
+  const interrupted = (): RunInterruptedError => {
+    save();
+    const file = dir !== undefined ? join(dir.dir, 'checkpoints', CHECKPOINT_FILE) : undefined;
+    log(`run ${runLabel}: stopped at generation ${run.generation}${file !== undefined ? `; checkpoint ${file}` : ''}`);
+    return new RunInterruptedError(runLabel, run.generation, file);
+  };
+  /**
+   * `work`, or a rejection as soon as the run is aborted: a generation in flight is abandoned rather than
+   * awaited (its remote shards may wait for workers that never come), and redone after a resume.
+   */
+  const unlessAborted = <T>(work: Promise<T>): Promise<T> => {
+    if (signal === undefined) return work;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(new Error('aborted'));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  };
+
   try {
     while (run.generation < spec.generations) {
+      if (signal?.aborted === true) throw interrupted();
       const g = run.generation;
       const tg = performance.now();
       metrics?.generation.set({ run: runLabel }, g);
@@ -181,7 +255,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
       if (placement !== 'local' && cluster !== undefined) {
         if (placement === 'auto' && secondsPerAgent === undefined) {
           start = Math.min(P, PROBE_AGENTS);
-          await evaluateLocally(fitness, 0, start);
+          await unlessAborted(evaluateLocally(fitness, 0, start));
         }
         const alive = cluster.alive();
         const c = secondsPerAgent ?? 0;
@@ -201,7 +275,9 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
         if (!goLocal) {
           where = 'cluster';
           const before = options.wireBytes?.();
-          const report = await cluster.evaluateGeneration(run, { start, end: P }, fitness, () => run.materialize());
+          const report = await unlessAborted(
+            cluster.evaluateGeneration(run, { start, end: P }, fitness, () => run.materialize()),
+          );
           shards = report.shards;
           redispatched = report.redispatched;
           evaluationSeconds = report.slowestShardSeconds;
@@ -216,7 +292,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
           }
         }
       }
-      if (where === 'local') await evaluateLocally(fitness, start, P);
+      if (where === 'local') await unlessAborted(evaluateLocally(fitness, start, P));
       // A probe evaluated locally before sharding runs before the shards, so it adds to the generation's time.
       evaluationSeconds += localSeconds;
       if (where === 'cluster') generationsSharded++;
@@ -258,6 +334,10 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
       options.onGeneration?.(record);
       if (checkpointEvery > 0 && run.generation % checkpointEvery === 0 && run.generation < spec.generations) save();
     }
+  } catch (err) {
+    // Work torn down by the shutdown (a pool terminated under a shard) reports the stop, not its own error.
+    if (signal?.aborted === true && !(err instanceof RunInterruptedError)) throw interrupted();
+    throw err;
   } finally {
     for (const slot of cluster?.alive() ?? []) slot.release(runLabel);
   }

@@ -94,6 +94,8 @@ export interface RunExperimentOptions {
   command: string;
   /** Run the trials on a cluster's workers instead of local threads. */
   cluster?: { endpoint: string; executor: TrialExecutor; metrics?: RuntimeMetrics };
+  /** Aborting stops the trials (SIGINT/SIGTERM): SweepInterruptedError, finished trials kept. */
+  signal?: AbortSignal;
 }
 
 /** Runs experiment 1 end to end: trials, aggregate.json, the four-panel figure and report.md. */
@@ -119,6 +121,7 @@ export async function runExp1(
       workers: opts.workers,
       resume: opts.resume,
       progress: opts.progress,
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
       ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
     },
   );

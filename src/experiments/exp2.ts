@@ -104,6 +104,7 @@ export async function runExp2(
     workers: opts.workers,
     resume: opts.resume,
     progress: opts.progress,
+    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
   });
   await writeExp2Outputs(dir, cfg, specs, summaries, { ...env, backend: backendsThatRan(summaries) }, opts.command);

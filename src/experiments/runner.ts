@@ -23,6 +23,8 @@ export interface RunTrialsOptions {
   executor?: TrialExecutor;
   /** Sweep gauges and counters, when the cluster serves metrics. */
   metrics?: RuntimeMetrics;
+  /** Aborting stops the trials: SweepInterruptedError, finished trials kept, others resume from checkpoints. */
+  signal?: AbortSignal;
 }
 
 /** A trial failed as many times as its executor allows; the experiment cannot be aggregated. */
@@ -69,6 +71,7 @@ export async function runTrials(
       writeIndex: false,
       resume: opts.resume,
       ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
       // The scheduler's own lines (queue, retries, lost workers) matter on a cluster; locally the progress says it all.
       ...(remote ? { log: (line: string) => opts.progress.log(line) } : {}),
       onProgress: (t, done, total) => opts.progress.update(t.spec.id, done, total),

@@ -83,7 +83,7 @@ test(
     const { context } = browser as Browser;
     const page = await openApp(context, first.url, 'p-charlie');
     await chooseGame(page, 'CartPole-v1');
-    assert.equal(await first.stop('SIGTERM'), 0, 'a graceful stop exits 0');
+    assert.equal(await first.stop('SIGTERM'), 143, 'a graceful stop exits 143 (128 + SIGTERM)');
     await playUntilOver(page, ['ArrowLeft', 'ArrowRight'], 150);
     await waitForStatus(page, 'pending-count', '1');
     await page.close();

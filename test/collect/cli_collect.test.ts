@@ -23,12 +23,13 @@ async function start(data: string): Promise<CollectProcess> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`${signal} stops the server cleanly: exit 0, folder released, port closed`, async () => {
+  test(`${signal} stops the server cleanly: exit 128 + signal number, folder released, port closed`, async () => {
     const data = join(dir, signal);
     const s = await start(data);
     assert.match(s.output(), /serving http:\/\/127\.0\.0\.1:\d+\/ \(episodes in .*, 0 stored so far\)/);
     assert.equal((await fetch(new URL('/api/health', s.url))).status, 200);
-    assert.equal(await s.stop(signal), 0);
+    // 130 for SIGINT, 143 for SIGTERM: every evoscale command reports a stop by signal the way shells do.
+    assert.equal(await s.stop(signal), signal === 'SIGINT' ? 130 : 143);
     assert.match(s.output(), /stopped \(0 episodes stored\)/);
     assert.equal(existsSync(join(data, '.collect.lock')), false);
     await assert.rejects(fetch(new URL('/api/health', s.url)));

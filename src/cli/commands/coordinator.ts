@@ -1,16 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError } from '../../shared/errors.js';
+import { EvoscaleError, InvalidArgumentError } from '../../shared/errors.js';
 import { createEmbeddedCluster } from '../../coordinator/embedded.js';
 import { readSecretKeyFile } from '../../coordinator/keys.js';
-import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import { checkEndpoint, onShutdown, resumeCommand, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
-import { runNe } from '../../coordinator/ne_run.js';
+import { RunInterruptedError, runNe } from '../../coordinator/ne_run.js';
+import { ThreadPool } from '../../worker/runtime/thread_pool.js';
 import { DEFAULT_THREAD_OVERHEAD_SECONDS, type Placement } from '../../coordinator/placement.js';
 import { readRunSpecFile } from '../../coordinator/run_file.js';
 import { CoordinatorServer } from '../../coordinator/transport/server.js';
-import { runSweep } from '../../coordinator/sweep/run_sweep.js';
+import { runSweep, SweepInterruptedError } from '../../coordinator/sweep/run_sweep.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import { embeddedTrialExecutor } from '../../trials/executor.js';
 import { planSweep, readSweepFile } from '../../experiments/sweep_plan.js';
@@ -92,21 +93,30 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
   const closeAll = async (): Promise<void> => {
     for (const c of closers.splice(0).reverse()) await c();
   };
-  onShutdown(async (signal) => {
-    stderrLog(`coordinator: ${signal}; checkpoints are on disk, rerun the same command to resume`);
-    await closeAll();
+  let finished: () => void = () => {};
+  const wound = new Promise<void>((resolve) => (finished = resolve));
+  const shutdown = onShutdown(async (signal) => {
+    stderrLog(`coordinator: ${signal}; stopping (a second signal exits at once)`);
+    // The run notices the abort, writes its checkpoint and closes everything itself; wait for it.
+    await wound;
   });
   try {
     if (server !== undefined && minWorkers > 0) {
       stderrLog(`coordinator: waiting for ${minWorkers} worker${minWorkers === 1 ? '' : 's'}`);
-      await waitForWorkers(server, minWorkers, flags.sweep !== undefined);
+      await waitForWorkers(server, minWorkers, flags.sweep !== undefined, shutdown.signal);
     }
     if (flags.run !== undefined) {
       const spec = readRunSpecFile(flags.run);
       const embedded = server === undefined ? createEmbeddedCluster(threads, { metrics, log: stderrLog }) : undefined;
       if (embedded !== undefined) closers.unshift(() => embedded.close());
+      // Generations placed locally run on this thread pool, so this thread keeps serving /metrics, heartbeats and
+      // new workers; one thread, because the placement rule prices the local engine at one thread.
+      const localEngine = new ThreadPool(1);
+      closers.unshift(() => localEngine.close());
       const outDir = join(flags.out, spec.experiment, spec.runId);
       const result = await runNe(spec, {
+        localEngine,
+        signal: shutdown.signal,
         cluster: server?.cluster ?? embedded?.cluster,
         placement,
         outDir,
@@ -153,7 +163,7 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
       }
       const executor = server !== undefined ? remoteTrialExecutor(server) : embeddedTrialExecutor(threads);
       closers.unshift(() => executor.close());
-      const result = await runSweep(plan, executor, { metrics, log: stderrLog });
+      const result = await runSweep(plan, executor, { metrics, log: stderrLog, signal: shutdown.signal });
       process.stdout.write(
         JSON.stringify(
           { out: plan.out, skipped: result.skipped.length, ran: result.ran.length, failed: result.failed },
@@ -163,15 +173,38 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
       );
       if (result.failed.length > 0) process.exitCode = 1;
     }
+  } catch (err) {
+    if (!(err instanceof RunInterruptedError || err instanceof SweepInterruptedError || err instanceof StoppedError))
+      throw err;
+    process.stderr.write(`evoscale: ${err.message}\nresume with: ${resumeCommand([], ['--no-resume'])}\n`);
   } finally {
     await closeAll();
+    finished();
   }
 }
 
-async function waitForWorkers(server: CoordinatorServer, count: number, anyRole: boolean): Promise<void> {
+/** Stopped by a signal before the run began. */
+class StoppedError extends EvoscaleError {
+  constructor() {
+    super('stopped before the run began; nothing to save', 'STOPPED');
+  }
+}
+
+async function waitForWorkers(
+  server: CoordinatorServer,
+  count: number,
+  anyRole: boolean,
+  signal: AbortSignal,
+): Promise<void> {
   const enough = (): boolean =>
     (anyRole ? server.connected().length : server.connected().filter((w) => w.role === 'evaluator').length) >= count;
-  while (!enough()) await new Promise<void>((resolve) => server.onWorker(() => resolve()));
+  while (!enough()) {
+    if (signal.aborted) throw new StoppedError();
+    await new Promise<void>((resolve) => {
+      server.onWorker(() => resolve());
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
 }
 
 /** Adds the options shared by `coordinator` and `sweep`. */

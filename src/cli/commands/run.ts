@@ -7,7 +7,8 @@ import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
 import { readConfigFile } from '../../config/read.js';
 import { Exp1SettingsSchema, Exp2SettingsSchema } from '../../shared/config/experiments.js';
-import { onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import { onShutdown, resumeCommand, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import { SweepInterruptedError } from '../../coordinator/sweep/run_sweep.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import type { TrialExecutor } from '../../trials/executor.js';
@@ -81,10 +82,6 @@ async function startCluster(flags: RunFlags): Promise<ExperimentCluster | undefi
     await server.close();
     await metricsServer?.close();
   };
-  onShutdown(async (signal) => {
-    stderrLog(`run: ${signal}; finished trials and checkpoints are on disk, rerun with --resume to continue`);
-    await close();
-  });
   if (minWorkers > 0) {
     stderrLog(
       `run: waiting for ${minWorkers} worker${minWorkers === 1 ? '' : 's'} ` +
@@ -239,21 +236,24 @@ export function registerRunCommand(program: Command): void {
         return;
       }
       const progress = createProgress(planExp1(cfg).length);
-      const cluster = await startCluster(flags);
-      try {
-        const { dir } = await runExp1(cfg, {
-          out: flags.out,
-          resume: flags.resume ?? false,
-          workers: cluster?.executor.capacity() ?? workers,
-          progress,
-          command,
-          ...(cluster !== undefined ? { cluster } : {}),
-        });
-        progress.close();
-        process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
-      } finally {
-        await cluster?.close();
-      }
+      await stoppable(progress, async (signal) => {
+        const cluster = await startCluster(flags);
+        try {
+          const { dir } = await runExp1(cfg, {
+            out: flags.out,
+            resume: flags.resume ?? false,
+            workers: cluster?.executor.capacity() ?? workers,
+            progress,
+            command,
+            signal,
+            ...(cluster !== undefined ? { cluster } : {}),
+          });
+          progress.close();
+          process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
+        } finally {
+          await cluster?.close();
+        }
+      });
       return;
     }
     const cfg = exp2Config(flags);
@@ -280,20 +280,46 @@ export function registerRunCommand(program: Command): void {
       return;
     }
     const progress = createProgress(planExp2(cfg).length);
-    const cluster = await startCluster(flags);
-    try {
-      const { dir } = await runExp2(cfg, {
-        out: flags.out,
-        resume: flags.resume ?? false,
-        workers: cluster?.executor.capacity() ?? workers,
-        progress,
-        command,
-        ...(cluster !== undefined ? { cluster } : {}),
-      });
-      progress.close();
-      process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
-    } finally {
-      await cluster?.close();
-    }
+    await stoppable(progress, async (signal) => {
+      const cluster = await startCluster(flags);
+      try {
+        const { dir } = await runExp2(cfg, {
+          out: flags.out,
+          resume: flags.resume ?? false,
+          workers: cluster?.executor.capacity() ?? workers,
+          progress,
+          command,
+          signal,
+          ...(cluster !== undefined ? { cluster } : {}),
+        });
+        progress.close();
+        process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
+      } finally {
+        await cluster?.close();
+      }
+    });
   });
+}
+
+/**
+ * Runs `work` so that SIGINT/SIGTERM stop it cleanly: no trial starts after the signal, threads and sockets are
+ * closed, the command that resumes is printed, and the process exits with 130/143 (see onShutdown). Finished
+ * trials are kept; unfinished ones continue from their last checkpoint.
+ */
+async function stoppable(progress: { close(): void }, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  let finished: () => void = () => {};
+  const wound = new Promise<void>((resolve) => (finished = resolve));
+  const shutdown = onShutdown(async (signal) => {
+    stderrLog(`run: ${signal}; stopping (a second signal exits at once)`);
+    await wound;
+  });
+  try {
+    await work(shutdown.signal);
+  } catch (err) {
+    if (!(err instanceof SweepInterruptedError)) throw err;
+    progress.close();
+    process.stderr.write(`evoscale: ${err.message}\nresume with: ${resumeCommand(['--resume'])}\n`);
+  } finally {
+    finished();
+  }
 }

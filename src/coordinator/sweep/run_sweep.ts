@@ -5,6 +5,7 @@
  * `resume: false` first removes the trials' folders so that every trial starts over. A trial whose worker is lost
  * goes back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
  */
+import { EvoscaleError } from '../../shared/errors.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../platform/atomic_file.js';
@@ -41,6 +42,11 @@ export interface SweepOptions {
   readonly writeIndex?: boolean;
   /** A running trial reported progress. */
   readonly onProgress?: (trial: SweepTrial, done: number, total: number) => void;
+  /**
+   * Aborting stops the sweep: no trial is started after it, running ones are abandoned (each resumes from its
+   * own last checkpoint) and SweepInterruptedError is thrown.
+   */
+  readonly signal?: AbortSignal;
   /** A trial finished (now, or before: `resumed`). */
   readonly onFinished?: (trial: SweepTrial, summary: TrialSummary, resumed: boolean) => void;
 }
@@ -53,6 +59,19 @@ export interface SweepResult {
   /** Trials that failed, with the error. */
   readonly failed: { id: string; error: string }[];
   readonly summaries: Record<string, TrialSummary>;
+}
+
+/** The sweep was stopped by its abort signal; finished trials are kept, unfinished ones resume from checkpoints. */
+export class SweepInterruptedError extends EvoscaleError {
+  constructor(
+    readonly finished: number,
+    readonly total: number,
+  ) {
+    super(
+      `sweep stopped with ${finished} of ${total} trials finished; unfinished trials resume from their last checkpoint`,
+      'SWEEP_INTERRUPTED',
+    );
+  }
 }
 
 /** The results folder of one trial: <out>/<experiment>/<trial-id>/. */
@@ -136,6 +155,8 @@ export async function runSweep(
           log(`sweep: ${key} finished (${ran.length + skipped.length}/${plan.trials.length})`);
         },
         (err: unknown) => {
+          // Threads and sockets torn down by the shutdown fail their trials; that is the stop, not a failure.
+          if (options.signal?.aborted === true) return;
           const message = err instanceof Error ? err.message : String(err);
           if (err instanceof SlotLostError) {
             log(`sweep: ${key} lost its worker (${message}); queued again`);
@@ -163,7 +184,21 @@ export async function runSweep(
     inflight.add(p);
   };
 
+  const signal = options.signal;
+  const aborted =
+    signal === undefined
+      ? undefined
+      : new Promise<void>((resolve) => {
+          if (signal.aborted) resolve();
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
   while (queue.length > 0 || inflight.size > 0) {
+    if (signal?.aborted === true) {
+      log(
+        `sweep: stopped; ${inflight.size} running trial${inflight.size === 1 ? '' : 's'} will resume from checkpoints`,
+      );
+      throw new SweepInterruptedError(skipped.length + ran.length, plan.trials.length);
+    }
     while (queue.length > 0 && executor.free() > 0) start(queue.shift() as SweepTrial);
     if (queue.length > 0 && executor.capacity() === 0 && !waitingLogged) {
       waitingLogged = true;
@@ -171,7 +206,7 @@ export async function runSweep(
     }
     if (executor.capacity() > 0) waitingLogged = false;
     // Wake on a finished trial or on a capacity change (workers joining or leaving).
-    await Promise.race([...inflight, executor.changed()]);
+    await Promise.race([...inflight, executor.changed(), ...(aborted !== undefined ? [aborted] : [])]);
   }
   return { skipped, ran, failed, summaries };
 }
