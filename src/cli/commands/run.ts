@@ -307,7 +307,7 @@ export function registerRunCommand(program: Command): void {
         return;
       }
       const release = claim();
-      const progress = createProgress(planExp1(cfg).length);
+      const progress = createProgress(planExp1(cfg).map((p) => ({ id: p.spec.id, weight: p.plannedFlops })));
       let cluster: ExperimentCluster | undefined;
       try {
         cluster = await startCluster(flags);
@@ -351,7 +351,9 @@ export function registerRunCommand(program: Command): void {
       return;
     }
     const release = claim();
-    const progress = createProgress(planExp2(cfg).length);
+    // Weighed equally: an SGD step and an NE generation cost very different amounts, and their ratio needs the
+    // dataset's size, which is only known once it is loaded; exp1's FLOPs plan has what exp2's lacks.
+    const progress = createProgress(planExp2(cfg).map((s) => ({ id: s.id, weight: 1 })));
     let cluster: ExperimentCluster | undefined;
     try {
       cluster = await startCluster(flags);
