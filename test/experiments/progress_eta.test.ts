@@ -66,7 +66,7 @@ test('the progress line shows the overall and the per-trial ETA', () => {
   p.update('b', 0, 100);
   c.advance(60);
   p.update('b', 50, 100); // half of b = 1.5 of 4 units in 60 s
-  assert.match(lines.at(-1) ?? '', /^\[0\/2 trials, ETA 1m40s\] b  50% \(trial ETA 1m00s\)\n$/);
+  assert.match(lines.at(-1) ?? '', /^\[0\/2 trials, ETA 1m40s\] b {2}50% \(trial ETA 1m00s\)\n$/);
   p.finishTrial('b', 'ok');
   assert.match(lines.at(-1) ?? '', /^\[1\/2 trials, ETA 20s\] done b: ok\n$/);
 });
