@@ -1,8 +1,9 @@
 /** The built browser app (`dist/app/`, made by `scripts/build-app.mjs`): where it is and which files it serves. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CollectError } from './errors.js';
+import { packageRoot as findPackageRoot } from '../platform/package_info.js';
 
 /** Served file names and their content types; nothing else in the folder is reachable. */
 export const APP_FILES: Readonly<Record<string, string>> = {
@@ -15,16 +16,10 @@ export const APP_FILES: Readonly<Record<string, string>> = {
 
 /** The evoscale package folder (the nearest package.json named evoscale above this module, in src/ or dist/). */
 export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'evoscale')
-      return dir;
-    const up = dirname(dir);
-    if (up === dir)
-      throw new CollectError(`cannot find the evoscale package folder above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
+  const root = findPackageRoot();
+  if (root === undefined)
+    throw new CollectError(`cannot find the evoscale package folder above ${fileURLToPath(import.meta.url)}`);
+  return root;
 }
 
 /** Where `scripts/build-app.mjs` puts the app. */

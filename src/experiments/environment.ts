@@ -1,6 +1,6 @@
 /** What a report records about where a run happened, so readers can reproduce it. */
-import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, release } from 'node:os';
+import { evoscaleVersion } from '../platform/package_info.js';
 
 export interface RunEnvironment {
   evoscale: string;
@@ -32,22 +32,7 @@ export function backendsThatRan(summaries: readonly { readonly backend?: string 
 }
 
 export function runEnvironment(workers: number, backend = 'cpu', cluster?: string): RunEnvironment {
-  let version = 'unknown';
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    version = pkg.version;
-  } catch {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-        version: string;
-      };
-      version = pkg.version;
-    } catch {
-      // running from an unusual layout: leave 'unknown'
-    }
-  }
+  const version = evoscaleVersion();
   return {
     evoscale: version,
     node: process.version,

@@ -21,41 +21,118 @@ function formatDuration(seconds: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(r).padStart(2, '0')}s` : `${r}s`;
 }
 
-/** Creates the progress display for `totalTrials` trials; `stream` defaults to stderr. */
+/** A trial's share of the whole run's work: planned FLOPs or steps, in any unit shared by all trials of a run. */
+export interface PlannedWork {
+  readonly id: string;
+  readonly weight: number;
+}
+
+/**
+ * The ETA arithmetic, apart from the display so that it can be tested with a fake clock. The overall ETA weighs each
+ * trial by its planned work (a 30000-row trial is not worth one 100-row trial), and follows every running trial,
+ * since trials run in parallel. A trial's own ETA extrapolates its own rate since its first update.
+ */
+export class EtaModel {
+  private readonly weights = new Map<string, number>();
+  private readonly total: number;
+  private readonly fractions = new Map<string, number>();
+  private readonly trialStart = new Map<string, number>();
+  private readonly start: number;
+  private done = 0; // weight of finished trials
+  private finishedCount = 0;
+
+  constructor(
+    plan: readonly PlannedWork[] | number,
+    private readonly now: () => number,
+  ) {
+    const items =
+      typeof plan === 'number' ? Array.from({ length: plan }, (_, i) => ({ id: `#${i}`, weight: 1 })) : plan;
+    for (const p of items) this.weights.set(p.id, Number.isFinite(p.weight) && p.weight > 0 ? p.weight : 1);
+    this.total = [...this.weights.values()].reduce((a, w) => a + w, 0);
+    this.start = now();
+  }
+
+  get trials(): number {
+    return this.weights.size;
+  }
+
+  get finished(): number {
+    return this.finishedCount;
+  }
+
+  /** Unknown trials (not in the plan) weigh as much as an average planned one. */
+  private weightOf(trial: string): number {
+    return this.weights.get(trial) ?? this.total / Math.max(1, this.weights.size);
+  }
+
+  update(trial: string, fraction: number): void {
+    if (!this.trialStart.has(trial)) this.trialStart.set(trial, this.now());
+    this.fractions.set(trial, Math.min(1, Math.max(0, fraction)));
+  }
+
+  finish(trial: string): void {
+    this.fractions.delete(trial);
+    this.trialStart.delete(trial);
+    this.done += this.weightOf(trial);
+    this.finishedCount++;
+  }
+
+  /** Fraction of the run's planned work done. */
+  fraction(): number {
+    let running = 0;
+    for (const [t, f] of this.fractions) running += f * this.weightOf(t);
+    return Math.min(1, (this.done + running) / Math.max(Number.MIN_VALUE, this.total));
+  }
+
+  /** Seconds left for the whole run, or undefined before any work is done. */
+  etaSeconds(): number | undefined {
+    const f = this.fraction();
+    if (!(f > 0)) return undefined;
+    return ((this.now() - this.start) / 1000) * ((1 - f) / f);
+  }
+
+  /** Seconds left for one running trial, or undefined before it has made progress. */
+  trialEtaSeconds(trial: string): number | undefined {
+    const f = this.fractions.get(trial);
+    const t0 = this.trialStart.get(trial);
+    if (f === undefined || t0 === undefined || !(f > 0)) return undefined;
+    return ((this.now() - t0) / 1000) * ((1 - f) / f);
+  }
+}
+
+/**
+ * Creates the progress display for a run's trials (their planned work, or just how many for equal weights);
+ * `stream` defaults to stderr.
+ */
 export function createProgress(
-  totalTrials: number,
+  plan: readonly PlannedWork[] | number,
   stream: NodeJS.WriteStream = process.stderr,
   now: () => number = Date.now,
 ): ProgressSink {
   const tty = stream.isTTY === true && process.env.CI === undefined;
-  const start = now();
-  let finished = 0;
-  let current = 0; // fraction of the running trial
+  const model = new EtaModel(plan, now);
   let lastLog = 0;
-  const eta = (): string => {
-    const fraction = (finished + current) / Math.max(1, totalTrials);
-    const elapsed = (now() - start) / 1000;
-    return fraction > 0 ? formatDuration((elapsed * (1 - fraction)) / fraction) : '?';
-  };
-  const overall = (): string => `[${finished}/${totalTrials} trials, ETA ${eta()}]`;
+  const fmt = (s: number | undefined): string => (s === undefined ? '?' : formatDuration(s));
+  const overall = (): string => `[${model.finished}/${model.trials} trials, ETA ${fmt(model.etaSeconds())}]`;
   const clear = (): void => {
     if (tty) stream.write('\r\x1b[2K');
   };
   return {
     update(trial, done, total) {
-      current = total > 0 ? Math.min(1, done / total) : 0;
+      const current = total > 0 ? Math.min(1, done / total) : 0;
+      model.update(trial, current);
       const pct = (current * 100).toFixed(0).padStart(3);
+      const line = `${overall()} ${trial} ${pct}% (trial ETA ${fmt(model.trialEtaSeconds(trial))})`;
       if (tty) {
         clear();
-        stream.write(`${overall()} ${trial} ${pct}%`);
+        stream.write(line);
       } else if (now() - lastLog >= 10_000) {
         lastLog = now();
-        stream.write(`${overall()} ${trial} ${pct}%\n`);
+        stream.write(line + '\n');
       }
     },
     finishTrial(trial, result) {
-      finished++;
-      current = 0;
+      model.finish(trial);
       clear();
       stream.write(`${overall()} done ${trial}: ${result}\n`);
     },

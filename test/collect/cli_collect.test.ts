@@ -41,7 +41,7 @@ test('a second server on the same data folder is refused, naming the running one
   const first = await start(data);
   await assert.rejects(
     start(data),
-    new RegExp(`already served by another 'evoscale collect' \\(pid ${first.proc.pid}\\)`),
+    new RegExp(`already served by another 'evoscale collect' \\(pid ${first.proc.pid} on `),
   );
 });
 

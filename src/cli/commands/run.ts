@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { EXP1_DEFAULTS, planExp1, runExp1, type Exp1Config } from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
@@ -13,7 +13,8 @@ import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import type { TrialExecutor } from '../../trials/executor.js';
 import { BACKEND_NAMES, parseBackend } from '../../worker/engine/backends.js';
-import { parseIntOption, parseNumberList } from '../options.js';
+import { parseFractionList, parseIntOption, parseList, parseNumberList } from '../options.js';
+import { claimResultsDir } from '../../experiments/results_dir.js';
 import { startServerFromFlags } from './coordinator.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
 
@@ -34,7 +35,9 @@ interface RunFlags {
   backend?: string;
   out: string;
   resume?: boolean;
+  overwrite?: boolean;
   plan?: boolean;
+  threads?: string;
   workers?: string;
   coordinator?: string;
   minWorkers: string;
@@ -103,7 +106,7 @@ function exp1Config(f: RunFlags): Exp1Config {
   if (f.dataset) c.dataset = f.dataset;
   if (f.env) c.envId = f.env;
   if (f.sizes) c.sizes = ints('--sizes', f.sizes);
-  if (f.methods) c.methods = f.methods.split(',').map((s) => s.trim());
+  if (f.methods) c.methods = parseList('--methods', f.methods);
   if (f.seeds) c.seeds = ints('--seeds', f.seeds);
   if (f.epochs) c.epochs = parseIntOption('--epochs', f.epochs, 1);
   if (f.generations) c.generations = parseIntOption('--generations', f.generations, 1);
@@ -115,10 +118,10 @@ function exp1Config(f: RunFlags): Exp1Config {
 
 function exp2Config(f: RunFlags): Exp2Config {
   const c = mergeSettings(EXP2_DEFAULTS, f.config ? readConfigFile(f.config, Exp2SettingsSchema) : {});
-  if (f.dataset) c.datasets = f.dataset.split(',').map((s) => s.trim());
+  if (f.dataset) c.datasets = parseList('--dataset', f.dataset);
   if (f.env) c.envIds = Object.fromEntries(c.datasets.map((d) => [d, f.env as string]));
-  if (f.fractions) c.fractions = parseNumberList('--fractions', f.fractions).map((v) => (v > 1 ? v / 100 : v));
-  if (f.methods) c.methods = f.methods.split(',').map((s) => s.trim());
+  if (f.fractions) c.fractions = parseFractionList('--fractions', f.fractions);
+  if (f.methods) c.methods = parseList('--methods', f.methods);
   if (f.seeds) c.seeds = ints('--seeds', f.seeds);
   if (f.budget) {
     const g = parseIntOption('--budget', f.budget, 1);
@@ -135,6 +138,54 @@ function exp2Config(f: RunFlags): Exp2Config {
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
   if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   return c;
+}
+
+const CLUSTER_FLAGS = ['coordinator', 'minWorkers', 'curveSecret', 'metricsPort', 'heartbeatMs', 'missedHeartbeats'];
+const EXP3_ONLY = ['data', 'participants', 'envs', 'policy', 'synthParticipants', 'synthDays'];
+
+/** Flags each experiment ignores: given on the command line, they are refused rather than silently dropped. */
+const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3', readonly string[]> = {
+  exp1: ['fractions', 'budget', 'sgdSteps', 'budgetSeconds', ...EXP3_ONLY],
+  exp2: ['sizes', 'epochs', 'generations', ...EXP3_ONLY],
+  exp3: [
+    'dataset',
+    'sizes',
+    'fractions',
+    'budgetSeconds',
+    'epochs',
+    'datasetSteps',
+    'threads',
+    'workers',
+    ...CLUSTER_FLAGS,
+  ],
+};
+
+const flagName = (attr: string): string => '--' + attr.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
+/**
+ * Refuses flags typed on the command line (not defaults, not EVOSCALE_* variables, which a deployment may set for
+ * every command) that `experiment` would ignore, and cluster flags without --coordinator.
+ */
+export function refuseInapplicableFlags(experiment: 'exp1' | 'exp2' | 'exp3', cmd: Command): void {
+  const typed = (attr: string): boolean => cmd.getOptionValueSource(attr) === 'cli';
+  const bad = NOT_FOR[experiment].filter(typed);
+  if (bad.length > 0) {
+    throw new InvalidArgumentError(
+      `${bad.map(flagName).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not apply to ${experiment}; ` +
+        `drop ${bad.length === 1 ? 'it' : 'them'} (see \`npx evoscale run --help\` for which flag goes with which experiment)`,
+    );
+  }
+  if (cmd.getOptionValue('coordinator') === undefined) {
+    const orphans = CLUSTER_FLAGS.slice(1).filter(typed);
+    if (orphans.length > 0) {
+      throw new InvalidArgumentError(
+        `${orphans.map(flagName).join(', ')} only apply with --coordinator <endpoint>; add it or drop them`,
+      );
+    }
+  }
+  if (typed('threads') && typed('workers')) {
+    throw new InvalidArgumentError('--workers is the old name of --threads: give only --threads');
+  }
 }
 
 /** `evoscale run exp1|exp2`: runs an experiment of the proposal end to end on this machine. */
@@ -178,8 +229,11 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--out <dir>', 'results folder', 'results')
     .option('--resume', 'continue an interrupted run: finished trials are kept, others resume from their checkpoint')
+    .option('--overwrite', "delete this experiment's results in --out and start over (needed when it holds results)")
     .option('--plan', 'print the trials (and exp1 planned FLOPs) as JSON without training')
-    .option('--workers <n>', `worker threads (default: one per core, ${availableParallelism()} here; 0 = inline)`)
+    .option('--threads <n>', `worker threads (default: one per core, ${availableParallelism()} here; 0 = inline)`)
+    // The old name of --threads, kept so existing scripts run; `coordinator` and `worker` call it --threads too.
+    .addOption(new Option('--workers <n>').hideHelp())
     .option(
       '--coordinator <endpoint>',
       'run the trials on a cluster: bind this ZeroMQ endpoint (e.g. tcp://0.0.0.0:5555) as the coordinator; ' +
@@ -190,21 +244,35 @@ export function registerRunCommand(program: Command): void {
     .option('--metrics-port <port>', 'with --coordinator: serve Prometheus metrics on http://0.0.0.0:<port>/metrics')
     .option('--heartbeat-ms <ms>', 'with --coordinator: heartbeat interval with workers', '1000')
     .option('--missed-heartbeats <n>', 'with --coordinator: heartbeats a worker may miss before its trial moves', '5');
-  registerExp3Options(run).action(async (experiment: string, flags: RunFlags & Exp3Flags) => {
+  registerExp3Options(run).action(async (experiment: string, flags: RunFlags & Exp3Flags, cmd: Command) => {
+    if (experiment !== 'exp1' && experiment !== 'exp2' && experiment !== 'exp3') {
+      throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2 or exp3`);
+    }
+    refuseInapplicableFlags(experiment, cmd);
+    if (flags.plan && (flags.resume || flags.overwrite)) {
+      throw new InvalidArgumentError('--plan writes nothing: drop --resume/--overwrite');
+    }
+    const claim = (): (() => void) =>
+      claimResultsDir(flags.out, experiment, { resume: flags.resume ?? false, overwrite: flags.overwrite ?? false });
     if (experiment === 'exp3') {
       if (flags.coordinator !== undefined) {
         throw new InvalidArgumentError(
           'experiment 3 runs on this machine only (its trials are small); drop --coordinator',
         );
       }
-      await runExp3FromFlags(flags);
+      const release = flags.plan ? undefined : claim();
+      try {
+        await runExp3FromFlags(flags);
+      } finally {
+        release?.();
+      }
       return;
     }
-    if (experiment !== 'exp1' && experiment !== 'exp2') {
-      throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2 or exp3`);
-    }
+    const threadsRaw = flags.threads ?? flags.workers;
     const workers =
-      flags.workers !== undefined ? parseIntOption('--workers', flags.workers, 0, 256) : availableParallelism();
+      threadsRaw !== undefined
+        ? parseIntOption(flags.threads !== undefined ? '--threads' : '--workers', threadsRaw, 0, 256)
+        : availableParallelism();
     if (flags.coordinator !== undefined && flags.plan) {
       throw new InvalidArgumentError('--plan prints the trials without running them; drop --coordinator');
     }
@@ -235,25 +303,30 @@ export function registerRunCommand(program: Command): void {
         );
         return;
       }
-      const progress = createProgress(planExp1(cfg).length);
-      await stoppable(progress, async (signal) => {
-        const cluster = await startCluster(flags);
-        try {
-          const { dir } = await runExp1(cfg, {
-            out: flags.out,
-            resume: flags.resume ?? false,
-            workers: cluster?.executor.capacity() ?? workers,
-            progress,
-            command,
-            signal,
-            ...(cluster !== undefined ? { cluster } : {}),
-          });
-          progress.close();
-          process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
-        } finally {
-          await cluster?.close();
-        }
-      });
+      const release = claim();
+      const progress = createProgress(planExp1(cfg).map((p) => ({ id: p.spec.id, weight: p.plannedFlops })));
+      try {
+        await stoppable(progress, async (signal) => {
+          const cluster = await startCluster(flags);
+          try {
+            const { dir } = await runExp1(cfg, {
+              out: flags.out,
+              resume: flags.resume ?? false,
+              workers: cluster?.executor.capacity() ?? workers,
+              progress,
+              command,
+              signal,
+              ...(cluster !== undefined ? { cluster } : {}),
+            });
+            progress.close();
+            process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
+          } finally {
+            await cluster?.close();
+          }
+        });
+      } finally {
+        release();
+      }
       return;
     }
     const cfg = exp2Config(flags);
@@ -279,25 +352,32 @@ export function registerRunCommand(program: Command): void {
       );
       return;
     }
-    const progress = createProgress(planExp2(cfg).length);
-    await stoppable(progress, async (signal) => {
-      const cluster = await startCluster(flags);
-      try {
-        const { dir } = await runExp2(cfg, {
-          out: flags.out,
-          resume: flags.resume ?? false,
-          workers: cluster?.executor.capacity() ?? workers,
-          progress,
-          command,
-          signal,
-          ...(cluster !== undefined ? { cluster } : {}),
-        });
-        progress.close();
-        process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
-      } finally {
-        await cluster?.close();
-      }
-    });
+    const release = claim();
+    // Weighed equally: an SGD step and an NE generation cost very different amounts, and their ratio needs the
+    // dataset's size, which is only known once it is loaded; exp1's FLOPs plan has what exp2's lacks.
+    const progress = createProgress(planExp2(cfg).map((s) => ({ id: s.id, weight: 1 })));
+    try {
+      await stoppable(progress, async (signal) => {
+        const cluster = await startCluster(flags);
+        try {
+          const { dir } = await runExp2(cfg, {
+            out: flags.out,
+            resume: flags.resume ?? false,
+            workers: cluster?.executor.capacity() ?? workers,
+            progress,
+            command,
+            signal,
+            ...(cluster !== undefined ? { cluster } : {}),
+          });
+          progress.close();
+          process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
+        } finally {
+          await cluster?.close();
+        }
+      });
+    } finally {
+      release();
+    }
   });
 }
 

@@ -1,0 +1,72 @@
+/** The ETA arithmetic with a fake clock: trials weigh by their planned work, parallel trials all count. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EtaModel, createProgress } from '../../src/experiments/progress.js';
+
+function clock(): { now: () => number; advance: (s: number) => void } {
+  let t = 1_000_000;
+  return { now: () => t, advance: (s) => (t += s * 1000) };
+}
+
+test('a small trial finishing first does not make the ETA collapse: trials weigh by planned work', () => {
+  const c = clock();
+  // One trial of 1 unit, one of 99: after the small one (10 s), 1% of the work is done.
+  const eta = new EtaModel(
+    [
+      { id: 'small', weight: 1 },
+      { id: 'big', weight: 99 },
+    ],
+    c.now,
+  );
+  assert.equal(eta.etaSeconds(), undefined, 'no estimate before any work');
+  eta.update('small', 0.5);
+  c.advance(10);
+  eta.finish('small');
+  assert.equal(eta.fraction(), 0.01);
+  assert.ok(Math.abs((eta.etaSeconds() ?? 0) - 990) < 1e-9, `ETA ${eta.etaSeconds()} s, expected 990 s`);
+  // Counting trials instead would say half the run is done and 10 s are left.
+});
+
+test('parallel trials all count towards the overall fraction', () => {
+  const c = clock();
+  const eta = new EtaModel(4, c.now);
+  eta.update('#0', 0.5);
+  eta.update('#1', 0.5);
+  c.advance(20);
+  assert.equal(eta.fraction(), 0.25);
+  assert.equal(eta.etaSeconds(), 60);
+});
+
+test("a trial's own ETA extrapolates its rate since its first update", () => {
+  const c = clock();
+  const eta = new EtaModel([{ id: 'a', weight: 5 }], c.now);
+  c.advance(100); // waiting in the queue does not count against the trial
+  eta.update('a', 0);
+  assert.equal(eta.trialEtaSeconds('a'), undefined);
+  c.advance(30);
+  eta.update('a', 0.25);
+  assert.equal(eta.trialEtaSeconds('a'), 90);
+  eta.finish('a');
+  assert.equal(eta.trialEtaSeconds('a'), undefined);
+  assert.equal(eta.etaSeconds(), 0);
+});
+
+test('the progress line shows the overall and the per-trial ETA', () => {
+  const c = clock();
+  const lines: string[] = [];
+  const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
+  const p = createProgress(
+    [
+      { id: 'a', weight: 1 },
+      { id: 'b', weight: 3 },
+    ],
+    stream,
+    c.now,
+  );
+  p.update('b', 0, 100);
+  c.advance(60);
+  p.update('b', 50, 100); // half of b = 1.5 of 4 units in 60 s
+  assert.match(lines.at(-1) ?? '', /^\[0\/2 trials, ETA 1m40s\] b {2}50% \(trial ETA 1m00s\)\n$/);
+  p.finishTrial('b', 'ok');
+  assert.match(lines.at(-1) ?? '', /^\[1\/2 trials, ETA 20s\] done b: ok\n$/);
+});
