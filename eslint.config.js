@@ -13,6 +13,26 @@ export default tseslint.config(
     },
   },
   {
+    // @tensorflow/tfjs is an optional peer: only the backend resolver (src/worker/engine/backends.ts) loads it,
+    // by a dynamic import, so that `evoscale` runs without it unless --backend tfjs* is asked for.
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tensorflow/*'],
+              allowTypeImports: true,
+              message:
+                'optional peer dependency: import types only; load it through loadBackend (src/worker/engine/backends.ts)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -15,7 +15,17 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 /** A backend that can actually run: `auto` resolved. */
 export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 
+// The full type stays out of the published declarations (see TfModule); only loadFlavour's body uses it.
 type Tf = typeof import('@tensorflow/tfjs');
+
+/**
+ * A loaded TensorFlow.js module as evoscale's published typings show it. @tensorflow/tfjs is an optional
+ * peer dependency, so these typings must not name it: a user who never installs it still type-checks with
+ * `skipLibCheck: false`. Code that runs ops widens it with `tfOf` (tf_module.ts).
+ */
+export interface TfModule {
+  getBackend(): string;
+}
 
 /** A TensorFlow.js flavour was asked for by name but its package cannot be loaded here. */
 export class BackendUnavailableError extends EvoscaleError {
@@ -47,7 +57,7 @@ export interface LoadedBackend {
   /** What really runs: 'cpu', or '<package>:<tf.getBackend()>' such as 'tfjs:cpu' or 'tfjs-node-gpu:tensorflow'. */
   readonly label: string;
   /** Present for every backend but 'cpu'. */
-  readonly tf?: Tf;
+  readonly tf?: TfModule;
 }
 
 export const CPU_BACKEND: LoadedBackend = { name: 'cpu', label: 'cpu' };

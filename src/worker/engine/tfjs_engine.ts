@@ -8,29 +8,8 @@ import { InvalidArgumentError } from '../../shared/errors.js';
 import { layout, paramCount } from '../../shared/model/mlp.js';
 import { fitnessFromLogits, type FitnessScratch } from './js_kernel.js';
 import type { EvaluationEngine, ShardRequest } from './types.js';
-import { loadBackend, type LoadedBackend } from './backends.js';
-
-type Tf = typeof import('@tensorflow/tfjs');
-
-/**
- * Loads a TensorFlow.js flavour ('auto': native GPU, native CPU, then pure JS); fails with what to install
- * when none loads.
- */
-export async function loadTf(
-  preferred: 'auto' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu' = 'auto',
-): Promise<{ tf: Tf; flavour: string }> {
-  const order = preferred === 'auto' ? (['tfjs-node-gpu', 'tfjs-node', 'tfjs'] as const) : [preferred];
-  let last: unknown;
-  for (const name of order) {
-    try {
-      const { tf, label } = await loadBackend(name);
-      if (tf !== undefined) return { tf, flavour: label };
-    } catch (e) {
-      last = e;
-    }
-  }
-  throw last;
-}
+import type { LoadedBackend } from './backends.js';
+import { loadTf, tfOf, type Tf } from './tf_module.js';
 
 export class TfjsEngine implements EvaluationEngine {
   private constructor(
@@ -48,7 +27,7 @@ export class TfjsEngine implements EvaluationEngine {
     if (loaded.tf === undefined) {
       throw new InvalidArgumentError(`TfjsEngine needs a TensorFlow.js backend; got '${loaded.label}'`);
     }
-    return new TfjsEngine(loaded.tf, loaded.label);
+    return new TfjsEngine(tfOf(loaded.tf), loaded.label);
   }
 
   async evaluate(req: ShardRequest): Promise<Float32Array> {

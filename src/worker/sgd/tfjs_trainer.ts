@@ -11,12 +11,10 @@ import type * as TfTypes from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { layout, paramCount, type LayerLayout } from '../../shared/model/mlp.js';
 import type { LoadedBackend } from '../engine/backends.js';
-import { loadTf } from '../engine/tfjs_engine.js';
+import { loadTf, tfOf, type Tf } from '../engine/tf_module.js';
 import { checkOptimizer } from './optimizers.js';
 import { epochPermutation } from './shuffle.js';
 import type { SgdTrainerOptions, SgdTrainerSnapshot } from './trainer.js';
-
-type Tf = Awaited<ReturnType<typeof loadTf>>['tf'];
 
 /** Which TensorFlow.js package to run on ('auto': tfjs-node-gpu, then tfjs-node, then pure JS). */
 export type TfjsFlavour = 'auto' | 'tfjs' | 'tfjs-node' | 'tfjs-node-gpu';
@@ -77,7 +75,7 @@ export class TfjsSgdTrainer {
     if (backend.tf === undefined) {
       throw new InvalidArgumentError(`TfjsSgdTrainer needs a TensorFlow.js backend; got '${backend.label}'`);
     }
-    return new TfjsSgdTrainer(backend.tf, backend.label, options);
+    return new TfjsSgdTrainer(tfOf(backend.tf), backend.label, options);
   }
 
   /** One optimizer step on the next mini-batch (the same rows `SgdTrainer` would take); returns its loss. */
