@@ -27,10 +27,11 @@ import { rolloutSpec, writeSpec } from './helpers/specs.js';
 /** The spec's requirement: every probe is answered within this. */
 const ANSWER_WITHIN_MS = 1000;
 
-// About 1.5–3 s a generation on one thread here (1 500 CartPole policies × 2 episodes of up to 500 steps).
+// About 2 s a generation on one thread of an idle 2-core machine, many more under load (4 000 CartPole policies ×
+// 2 episodes of up to 500 steps).
 const spec = rolloutSpec({
   runId: 'responsive',
-  populationSize: 1500,
+  populationSize: 4000,
   model: { inputs: 4, hidden: [50], outputs: 2, activation: 'tanh' },
   task: { kind: 'rollout', envId: 'CartPole-v1', episodes: 2, maxSteps: 500 },
   generations: 4,
@@ -164,7 +165,6 @@ describe('a coordinator evaluating locally keeps serving', () => {
       'every generation ran on the coordinator itself',
     );
     const longest = Math.max(...records.map((r) => r.wallSeconds));
-    assert.ok(longest > 1, `a generation lasts longer than the bound (longest ${longest.toFixed(2)} s)`);
     const worst = (xs: number[]): number => Math.max(...xs);
     // The first scrape's figure covers the process's start (module loading), before any generation.
     lags.shift();
@@ -175,6 +175,9 @@ describe('a coordinator evaluating locally keeps serving', () => {
       `event-loop lag ${(worst(lags) * 1000).toFixed(0)} ms, longest generation ${longest.toFixed(2)} s`;
     process.stdout.write(`# worst of ${scrapeTimes.length} probes: ${figures}\n`);
     assert.ok(worst(lags) * 1000 < ANSWER_WITHIN_MS, `the coordinator's event loop never stalls 1 s: ${figures}`);
+    // A loop that evaluated on its own thread would stall for a whole generation, however fast the machine: the
+    // worst stall must be well under one generation too, so the check means something where generations are short.
+    assert.ok(worst(lags) < longest / 2, `the event loop never stalls for a generation: ${figures}`);
     assert.ok(
       probesDuringRun >= 2 * spec.generations,
       `/metrics, /healthz and hello answered again and again while generations ran (${probesDuringRun} rounds): ${figures}`,
