@@ -1,7 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
-import { EXP1_DEFAULTS, planExp1, runExp1, type Exp1Config } from '../../experiments/exp1.js';
+import {
+  EXP1_DEFAULTS,
+  planExp1,
+  runExp1,
+  type Exp1Config,
+  type RunExperimentOptions,
+} from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
 import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
@@ -303,30 +309,8 @@ export function registerRunCommand(program: Command): void {
         );
         return;
       }
-      const release = claim();
       const progress = createProgress(planExp1(cfg).map((p) => ({ id: p.spec.id, weight: p.plannedFlops })));
-      try {
-        await stoppable(progress, async (signal) => {
-          const cluster = await startCluster(flags);
-          try {
-            const { dir } = await runExp1(cfg, {
-              out: flags.out,
-              resume: flags.resume ?? false,
-              workers: cluster?.executor.capacity() ?? workers,
-              progress,
-              command,
-              signal,
-              ...(cluster !== undefined ? { cluster } : {}),
-            });
-            progress.close();
-            process.stdout.write(`experiment 1 done: ${dir}/report.md\n`);
-          } finally {
-            await cluster?.close();
-          }
-        });
-      } finally {
-        release();
-      }
+      await runHoldingOut(flags, claim(), progress, workers, command, 'experiment 1', (o) => runExp1(cfg, o));
       return;
     }
     const cfg = exp2Config(flags);
@@ -352,33 +336,48 @@ export function registerRunCommand(program: Command): void {
       );
       return;
     }
-    const release = claim();
     // Weighed equally: an SGD step and an NE generation cost very different amounts, and their ratio needs the
     // dataset's size, which is only known once it is loaded; exp1's FLOPs plan has what exp2's lacks.
     const progress = createProgress(planExp2(cfg).map((s) => ({ id: s.id, weight: 1 })));
-    try {
-      await stoppable(progress, async (signal) => {
-        const cluster = await startCluster(flags);
-        try {
-          const { dir } = await runExp2(cfg, {
-            out: flags.out,
-            resume: flags.resume ?? false,
-            workers: cluster?.executor.capacity() ?? workers,
-            progress,
-            command,
-            signal,
-            ...(cluster !== undefined ? { cluster } : {}),
-          });
-          progress.close();
-          process.stdout.write(`experiment 2 done: ${dir}/report.md\n`);
-        } finally {
-          await cluster?.close();
-        }
-      });
-    } finally {
-      release();
-    }
+    await runHoldingOut(flags, claim(), progress, workers, command, 'experiment 2', (o) => runExp2(cfg, o));
   });
+}
+
+/**
+ * Runs an experiment on this machine or, with --coordinator, on a cluster, while holding the results folder's lock
+ * (`release` frees it whatever happens), stoppable by SIGINT/SIGTERM; prints where its report is.
+ */
+async function runHoldingOut(
+  flags: RunFlags,
+  release: () => void,
+  progress: ReturnType<typeof createProgress>,
+  workers: number,
+  command: string,
+  label: string,
+  run: (opts: RunExperimentOptions) => Promise<{ dir: string }>,
+): Promise<void> {
+  try {
+    await stoppable(progress, async (signal) => {
+      const cluster = await startCluster(flags);
+      try {
+        const { dir } = await run({
+          out: flags.out,
+          resume: flags.resume ?? false,
+          workers: cluster?.executor.capacity() ?? workers,
+          progress,
+          command,
+          signal,
+          ...(cluster !== undefined ? { cluster } : {}),
+        });
+        progress.close();
+        process.stdout.write(`${label} done: ${dir}/report.md\n`);
+      } finally {
+        await cluster?.close();
+      }
+    });
+  } finally {
+    release();
+  }
 }
 
 /**
