@@ -6,6 +6,12 @@
  * episodes) then still finish together. Each slot holds up to `pipelineDepth` shards, so a remote worker never
  * waits a round trip for its next one. A shard whose slot is lost goes back to the queue. Fitness depends only
  * on (state, row), so who evaluates which rows never changes the result.
+ *
+ * Stalls cost little (as MapReduce's backup tasks): a watchdog compares each remote shard's time in flight with
+ * what its worker's measured throughput predicts. A shard past SPECULATE_FACTOR× that gets a copy on another
+ * worker (the first answer wins; both are the same values, so the result is bit-identical either way), and one
+ * past TIMEOUT_FACTOR× (at least TIMEOUT_MIN_SECONDS) has its worker dropped (`timedOut`), which the server
+ * refuses for a growing while. Threads of this process are never speculated on or timed out.
  */
 import type { FitnessVector } from '../shared/protocol/index.js';
 import type { ActiveRun } from './active_run.js';
@@ -17,6 +23,36 @@ import { SlotLostError, type EvaluatorSlot } from './slot.js';
 const EMA = 0.5;
 /** Evaluation errors (not lost workers) tolerated per generation before the run fails. */
 const MAX_FAILURES_PER_GENERATION = 3;
+/** A remote shard this many times past its expected time gets a backup copy on another worker. */
+export const SPECULATE_FACTOR = 4;
+/** ... but never before this many seconds (timer and wire noise dominate tiny shards). */
+export const SPECULATE_MIN_SECONDS = 0.5;
+/** A remote shard this many times past its expected time has its worker dropped. */
+export const TIMEOUT_FACTOR = 50;
+/** ... but never before this many seconds (a loaded machine's hiccups are not stalls). */
+export const TIMEOUT_MIN_SECONDS = 10;
+/** How often the watchdog looks at shards in flight. */
+const WATCHDOG_MS = 100;
+
+/** Rows of one dispatch, shared by the copies of a speculated shard: the first answer wins. */
+interface Piece {
+  readonly start: number;
+  readonly end: number;
+  done: boolean;
+  /** Slot ids holding a copy now. */
+  readonly holders: Set<string>;
+  backedUp: boolean;
+}
+
+/** A remote shard in flight, watched for stalls. */
+interface Flight {
+  readonly piece: Piece;
+  readonly state: SlotState;
+  readonly shardId: number;
+  sent: number;
+  /** Queues a backup copy while the piece's generation is running; undefined after it ended. */
+  backup: (() => void) | undefined;
+}
 
 interface SlotState {
   readonly slot: EvaluatorSlot;
@@ -31,6 +67,8 @@ interface SlotState {
 export interface GenerationReport {
   readonly shards: number;
   readonly redispatched: number;
+  /** Backup copies of slow shards sent to a second worker. */
+  readonly speculative: number;
   /** Rows evaluated by each slot id. */
   readonly rowsBySlot: Readonly<Record<string, number>>;
   readonly wallSeconds: number;
@@ -51,6 +89,12 @@ export class Cluster {
   private nextShardId = 1;
   private waitingLogged = false;
   private stopped = false;
+  private readonly flights = new Set<Flight>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private lastWatch = 0;
+  /** Backup copies sent and workers timed out by the watchdog, over the cluster's life. */
+  speculativeTotal = 0;
+  timedOutTotal = 0;
 
   constructor(private readonly options: ClusterOptions = {}) {}
 
@@ -134,6 +178,73 @@ export class Cluster {
     this.changed();
   }
 
+  /** Seconds `rows` should take on `state`'s slot by the measurements so far (undefined before any). */
+  private expectedSeconds(state: SlotState, rows: number): number | undefined {
+    let rate = state.throughput;
+    if (rate === undefined || rate <= 0) {
+      const known = [...this.slots.values()].filter((s) => s.throughput !== undefined && s.throughput > 0);
+      if (known.length === 0) return undefined;
+      rate = throughputWeights([
+        ...known.map((s) => ({ threads: s.slot.threads, throughput: s.throughput })),
+        { threads: state.slot.threads, throughput: undefined },
+      ]).pop() as number;
+    }
+    return rows / rate + (state.overhead ?? this.overheadSeconds() ?? 0);
+  }
+
+  private watch(flight: Flight): void {
+    this.flights.add(flight);
+    if (this.watchdog !== undefined) return;
+    this.lastWatch = performance.now();
+    this.watchdog = setInterval(() => this.checkFlights(), WATCHDOG_MS);
+    this.watchdog.unref();
+  }
+
+  private unwatch(flight: Flight): void {
+    this.flights.delete(flight);
+    if (this.flights.size === 0 && this.watchdog !== undefined) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+    }
+  }
+
+  private checkFlights(): void {
+    const now = performance.now();
+    // After a stall of this process (a long selection step, SIGSTOP) shards are not late by the stall's length.
+    const gap = now - this.lastWatch;
+    this.lastWatch = now;
+    if (gap > 4 * WATCHDOG_MS) for (const f of this.flights) f.sent += gap - WATCHDOG_MS;
+    const ahead = new Map<SlotState, number>();
+    for (const f of [...this.flights]) {
+      // A pipelined shard waits behind the ones sent to its slot before it.
+      const queued = (ahead.get(f.state) ?? 0) + 1;
+      ahead.set(f.state, queued);
+      const expected = this.expectedSeconds(f.state, f.piece.end - f.piece.start);
+      if (expected === undefined) continue;
+      const elapsed = (now - f.sent) / 1000;
+      const allowance = queued * expected;
+      if (elapsed > Math.max(TIMEOUT_MIN_SECONDS, TIMEOUT_FACTOR * allowance)) {
+        this.unwatch(f);
+        this.timedOutTotal++;
+        f.state.slot.timedOut?.(
+          f.shardId,
+          `shard ${f.shardId} (${f.piece.end - f.piece.start} agents) unanswered after ${elapsed.toFixed(1)} s; ` +
+            `its throughput predicts ${allowance.toFixed(3)} s`,
+        );
+        continue;
+      }
+      if (
+        f.backup !== undefined &&
+        !f.piece.done &&
+        !f.piece.backedUp &&
+        elapsed > Math.max(SPECULATE_MIN_SECONDS, SPECULATE_FACTOR * allowance)
+      ) {
+        f.piece.backedUp = true;
+        f.backup();
+      }
+    }
+  }
+
   /**
    * Evaluates rows `range` of the run's current generation into out[range], waiting for slots when none
    * is alive, re-dispatching shards of lost slots.
@@ -152,7 +263,13 @@ export class Cluster {
     let remaining = total;
     let shards = 0;
     let redispatched = 0;
+    let speculative = 0;
     let failures = 0;
+    let waiting = false;
+    /** Pieces whose copy on a second worker waits for a slot. */
+    const backups: Piece[] = [];
+    /** This generation's remote flights, so that they stop asking for backups once it ends. */
+    const ours = new Set<Flight>();
     const rowsBySlot: Record<string, number> = {};
     const computeBySlot: Record<string, number> = {};
     const metrics = this.options.metrics;
@@ -166,9 +283,11 @@ export class Cluster {
       const finish = (): void => {
         if (finished) return;
         finished = true;
+        for (const f of ours) f.backup = undefined;
         resolve({
           shards,
           redispatched,
+          speculative,
           rowsBySlot,
           wallSeconds: (performance.now() - t0) / 1000,
           slowestShardSeconds: Math.max(0, ...Object.values(computeBySlot)),
@@ -178,8 +297,16 @@ export class Cluster {
       const pump = (): void => {
         if (finished || this.stopped) return;
         if (remaining === 0) return finish();
-        if (pending.length === 0) return;
+        if (pending.length === 0 && backups.length === 0) return;
         const alive = [...this.slots.values()].filter((s) => s.slot.alive());
+        const wait = (): void => {
+          if (waiting) return;
+          waiting = true;
+          void this.nextChange().then(() => {
+            waiting = false;
+            pump();
+          });
+        };
         if (!alive.some((s) => s.inflight < depth)) {
           if (!this.waitingLogged && alive.length === 0) {
             this.waitingLogged = true;
@@ -187,7 +314,7 @@ export class Cluster {
               `run ${runLabel}: waiting for workers (generation ${generation}, ${remaining} agents to evaluate)`,
             );
           }
-          void this.nextChange().then(pump);
+          wait();
           return;
         }
         this.waitingLogged = false;
@@ -207,14 +334,64 @@ export class Cluster {
             const piece = { start: first.start, end };
             if (end === first.end) pending.shift();
             else pending[0] = { start: end, end: first.end };
-            dispatch(s, piece);
+            dispatch(s, { ...piece, done: false, holders: new Set(), backedUp: false });
           }
         }
+        // Backup copies go to the emptiest slot that does not hold the piece already.
+        for (let i = 0; i < backups.length;) {
+          const piece = backups[i];
+          if (piece.done) {
+            backups.splice(i, 1);
+            continue;
+          }
+          const target = order
+            .map((o) => o.s)
+            .filter((s) => s.inflight < depth && !piece.holders.has(s.slot.id))
+            .sort((a, b) => a.inflight - b.inflight)[0];
+          if (target === undefined) {
+            i++;
+            continue;
+          }
+          backups.splice(i, 1);
+          speculative++;
+          this.speculativeTotal++;
+          metrics?.shardsSpeculative.inc({ run: runLabel });
+          this.options.log?.(
+            `run ${runLabel}: generation ${generation} rows ${piece.start}–${piece.end} are late; a copy goes to ${target.slot.id}`,
+          );
+          dispatch(target, piece);
+        }
+        if (backups.length > 0) wait();
       };
-      const dispatch = (state: SlotState, piece: Range): void => {
+      const dispatch = (state: SlotState, piece: Piece): void => {
         state.inflight++;
         shards++;
         const shardId = this.nextShardId++;
+        const holder = state.slot.id;
+        piece.holders.add(holder);
+        let flight: Flight | undefined;
+        if (state.slot.kind === 'remote') {
+          flight = {
+            piece,
+            state,
+            shardId,
+            sent: performance.now(),
+            backup: () => {
+              backups.push(piece);
+              pump();
+            },
+          };
+          ours.add(flight);
+          this.watch(flight);
+        }
+        const settle = (): void => {
+          state.inflight--;
+          piece.holders.delete(holder);
+          if (flight !== undefined) {
+            this.unwatch(flight);
+            ours.delete(flight);
+          }
+        };
         const sent = performance.now();
         const workerLabel = state.slot.id;
         const first = !started.has(workerLabel);
@@ -227,8 +404,15 @@ export class Cluster {
         }
         job.then(
           (outcome) => {
-            state.inflight--;
+            settle();
             if (finished || this.stopped) return;
+            if (piece.done) {
+              // The other copy answered first (the values are the same).
+              pump();
+              this.changed();
+              return;
+            }
+            piece.done = true;
             const latency = (performance.now() - sent) / 1000;
             const rows = piece.end - piece.start;
             out.set(outcome.fitness, piece.start);
@@ -252,8 +436,14 @@ export class Cluster {
             this.changed();
           },
           (err: unknown) => {
-            state.inflight--;
+            settle();
             if (finished || this.stopped) return;
+            if (piece.done || piece.holders.size > 0) {
+              // Answered by the other copy already, or the other copy is still running.
+              pump();
+              this.changed();
+              return;
+            }
             if (!(err instanceof SlotLostError)) {
               // One worker may lack a file or memory; a spec that cannot run fails everywhere, so give up
               // after a few failures rather than retrying forever.
@@ -270,7 +460,10 @@ export class Cluster {
             this.options.log?.(
               `run ${runLabel}: generation ${generation} rows ${piece.start}–${piece.end} re-dispatched (${why})`,
             );
-            pending.push(piece);
+            // A copy still waiting for a slot is the same rows: the queue holds them once.
+            const queuedCopy = backups.indexOf(piece);
+            if (queuedCopy >= 0) backups.splice(queuedCopy, 1);
+            pending.push({ start: piece.start, end: piece.end });
             pending.sort((a, b) => a.start - b.start);
             pump();
             this.changed();

@@ -11,15 +11,30 @@ export function stderrLog(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-/** Metrics registry, served on `port` when given (0 = a free port, printed). */
+/**
+ * Where the metrics endpoint listens unless told otherwise: loopback. The endpoint is unauthenticated, so a
+ * cluster opens it on purpose (`--metrics-host 0.0.0.0`, as the deploy manifests do) for Prometheus to scrape.
+ */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
+/** Metrics registry, served on `host:port` when a port is given (0 = a free port, printed). */
 export async function startMetrics(
   port: number | undefined,
   log: (line: string) => void,
+  host: string = DEFAULT_METRICS_HOST,
 ): Promise<{ metrics: RuntimeMetrics; server?: MetricsServer }> {
   const metrics = createRuntimeMetrics();
   if (port === undefined) return { metrics };
-  const server = await serveMetrics(metrics.registry, port);
-  log(`metrics on http://0.0.0.0:${server.port}/metrics`);
+  let server: MetricsServer;
+  try {
+    server = await serveMetrics(metrics.registry, port, host);
+  } catch (e) {
+    throw new InvalidArgumentError(
+      `cannot serve metrics on ${host}:${port}: ${(e as Error).message}; pick another --metrics-port or --metrics-host`,
+    );
+  }
+  const shown = host.includes(':') ? `[${host}]` : host;
+  log(`metrics on http://${shown}:${server.port}/metrics`);
   return { metrics, server };
 }
 

@@ -69,6 +69,8 @@ export interface GenerationRecord {
   readonly placement: 'local' | 'cluster';
   readonly shards: number;
   readonly redispatched: number;
+  /** Backup copies of late shards sent to a second worker (present only when there were some). */
+  readonly speculative?: number;
   readonly workers: number;
   readonly wallSeconds: number;
   /** Evaluation time: local compute, or the slowest shard's compute when sharded. */
@@ -249,6 +251,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
       let where: 'local' | 'cluster' = 'local';
       let shards = 0;
       let redispatched = 0;
+      let speculative = 0;
       let bytes: number | undefined;
       let evaluationSeconds = 0;
       localSeconds = 0;
@@ -280,6 +283,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
           );
           shards = report.shards;
           redispatched = report.redispatched;
+          speculative = report.speculative;
           evaluationSeconds = report.slowestShardSeconds;
           const throughput = cluster.totalThroughput();
           if (throughput !== undefined && clusterThreads > 0) {
@@ -313,6 +317,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
         placement: where,
         shards,
         redispatched,
+        ...(speculative > 0 ? { speculative } : {}),
         workers: cluster?.alive().length ?? 0,
         wallSeconds: seconds,
         evaluationSeconds,

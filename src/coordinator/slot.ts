@@ -28,6 +28,11 @@ export interface EvaluatorSlot {
   evaluate(job: ShardJob): Promise<ShardOutcome>;
   /** The run is over: drop whatever the slot holds for it. */
   release(runId: string): void;
+  /**
+   * The scheduler gives up on shard `shardId`: it has taken far longer than this slot's throughput explains.
+   * A remote worker is dropped and refused a while; threads never time out (they have no such method).
+   */
+  timedOut?(shardId: number, detail: string): void;
 }
 
 /** The slot died, left or timed out with a shard in hand; the shard goes to another slot. */

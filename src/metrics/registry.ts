@@ -32,11 +32,28 @@ export interface RuntimeMetrics {
   /** Final test macro-F1 of finished trials, by experiment and method (per-trial values: the results folder). */
   readonly trialTestMacroF1: Histogram<'experiment' | 'method'>;
   readonly workerInfo: Gauge<'worker' | 'role' | 'backend'>;
+  /** Hellos and frames refused because of who sent them (a refused peer, a duplicate worker id). */
+  readonly peersRefused: Counter<'reason'>;
+  /** Workers dropped for what they sent (non-finite or impossible fitness, a failed audit, a malformed frame). */
+  readonly workersEvicted: Counter<'reason'>;
+  /** Agents the coordinator re-evaluated to check a worker's values, by outcome. */
+  readonly auditedAgents: Counter<'outcome'>;
+  /** Copies of slow shards sent to a second worker (backup tasks; the first answer wins). */
+  readonly shardsSpeculative: Counter<'run'>;
   readonly buildInfo: Gauge<'version' | 'node_version' | 'commit'>;
 }
 
 /** Reasons a frame is refused (the codec's rejections, and frames with the wrong number of parts). */
-export const MALFORMED_FRAME_REASONS = ['too_large', 'undecodable', 'not_a_message', 'version', 'invalid', 'parts'];
+export const MALFORMED_FRAME_REASONS = [
+  'too_large',
+  'too_complex',
+  'undecodable',
+  'not_a_message',
+  'version',
+  'invalid',
+  'parts',
+  'peer_refused',
+];
 /** First word of why a worker was dropped (see the coordinator server). */
 export const WORKER_LOST_REASONS = ['missed', 'said', 'unreachable'];
 
@@ -187,6 +204,30 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean; build?
       name: 'evoscale_worker_info',
       help: 'Always 1: which worker id, role and backend this process serves (join on instance).',
       labelNames: ['worker', 'role', 'backend'],
+      registers,
+    }),
+    peersRefused: new Counter({
+      name: 'evoscale_peers_refused_total',
+      help: 'Hellos and frames refused because of the sender: a peer refused for a while, a duplicate worker id.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    workersEvicted: new Counter({
+      name: 'evoscale_workers_evicted_total',
+      help: 'Workers dropped for what they sent: non-finite or out-of-bounds fitness, a failed audit, a bad frame.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    auditedAgents: new Counter({
+      name: 'evoscale_audited_agents_total',
+      help: 'Agents re-evaluated by the coordinator to check a worker, by outcome (agreed, disagreed).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    shardsSpeculative: new Counter({
+      name: 'evoscale_shards_speculative_total',
+      help: 'Copies of slow shards sent to another worker; the first answer wins.',
+      labelNames: ['run'],
       registers,
     }),
     buildInfo: new Gauge({

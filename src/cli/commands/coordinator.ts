@@ -4,13 +4,21 @@ import { Option, type Command } from 'commander';
 import { EvoscaleError, InvalidArgumentError } from '../../shared/errors.js';
 import { createEmbeddedCluster } from '../../coordinator/embedded.js';
 import { readSecretKeyFile } from '../../coordinator/keys.js';
-import { checkEndpoint, onShutdown, resumeCommand, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import {
+  checkEndpoint,
+  DEFAULT_METRICS_HOST,
+  onShutdown,
+  resumeCommand,
+  startMetrics,
+  stderrLog,
+} from '../../coordinator/launch.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { RunInterruptedError, runNe } from '../../coordinator/ne_run.js';
 import { ThreadPool } from '../../worker/runtime/thread_pool.js';
 import { DEFAULT_THREAD_OVERHEAD_SECONDS, type Placement } from '../../coordinator/placement.js';
 import { readRunSpecFile } from '../../coordinator/run_file.js';
 import { CoordinatorServer } from '../../coordinator/transport/server.js';
+import { DEFAULT_AUDIT_RATE } from '../../coordinator/guard/audit.js';
 import { runSweep, SweepInterruptedError } from '../../coordinator/sweep/run_sweep.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import { embeddedTrialExecutor } from '../../trials/executor.js';
@@ -30,6 +38,8 @@ export interface CoordinatorFlags {
   minWorkers: string;
   curveSecret?: string;
   metricsPort?: string;
+  metricsHost?: string;
+  auditRate?: string;
   heartbeatMs: string;
   missedHeartbeats: string;
   shardTimeout: string;
@@ -43,6 +53,17 @@ function placementOf(raw: string): Placement {
     throw new InvalidArgumentError(`--placement must be auto, local or cluster (got '${raw}')`);
   }
   return raw;
+}
+
+/** `--audit-rate`: a share of agents in [0, 1]. */
+export function parseAuditRate(raw: string): number {
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) {
+    throw new InvalidArgumentError(
+      `--audit-rate must be a share of agents between 0 and 1 (got '${raw}'); the default is ${DEFAULT_AUDIT_RATE}`,
+    );
+  }
+  return v;
 }
 
 /** Starts the ZeroMQ server from flags (or returns undefined for the embedded default). */
@@ -62,6 +83,7 @@ export async function startServerFromFlags(
     missedHeartbeats: parseIntOption('--missed-heartbeats', flags.missedHeartbeats, 1, 1000),
     shardTimeoutMs: parseIntOption('--shard-timeout', flags.shardTimeout, 1, 86_400) * 1000,
     maxFrameBytes: parseIntOption('--max-frame-bytes', flags.maxFrameBytes, 1024, 2 ** 30),
+    ...(flags.auditRate !== undefined ? { auditRate: parseAuditRate(flags.auditRate) } : {}),
     ...(flags.curveSecret !== undefined ? { curve: readSecretKeyFile(flags.curveSecret) } : {}),
     ...(metrics !== undefined ? { metrics } : {}),
     log: stderrLog,
@@ -85,7 +107,7 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
   const minWorkers = parseIntOption('--min-workers', flags.minWorkers, 0, 100_000);
   const checkpointEvery = parseIntOption('--checkpoint-every', flags.checkpointEvery, 0);
   const placement = placementOf(flags.placement);
-  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog);
+  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog, flags.metricsHost);
   const server = await startServerFromFlags(flags, metrics);
   const closers: (() => Promise<void>)[] = [];
   if (server !== undefined) closers.push(() => server.close());
@@ -224,9 +246,22 @@ export function addCoordinatorOptions(cmd: Command): Command {
       )
       // The name the deploy manifests and the image's health check use (test/deploy/manifests.test.ts).
       .addOption(
-        new Option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics').env(
+        new Option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics').env(
           'EVOSCALE_METRICS_PORT',
         ),
+      )
+      .addOption(
+        new Option(
+          '--metrics-host <address>',
+          'address the metrics endpoint listens on (unauthenticated: open it, e.g. 0.0.0.0, only where Prometheus must reach it)',
+        )
+          .default(DEFAULT_METRICS_HOST)
+          .env('EVOSCALE_METRICS_HOST'),
+      )
+      .option(
+        '--audit-rate <share>',
+        `with --bind: share of each worker's agents the coordinator re-evaluates to check its values (0–1; a new worker's first shards are always checked)`,
+        String(DEFAULT_AUDIT_RATE),
       )
       .option('--heartbeat-ms <ms>', 'heartbeat interval with workers', '1000')
       .option('--missed-heartbeats <n>', 'heartbeats a worker may miss before its work goes elsewhere', '5')

@@ -49,6 +49,8 @@ interface RunFlags {
   minWorkers: string;
   curveSecret?: string;
   metricsPort?: string;
+  /** With --coordinator: where the metrics endpoint listens (default loopback). */
+  metricsHost?: string;
   heartbeatMs: string;
   missedHeartbeats: string;
 }
@@ -69,7 +71,7 @@ async function startCluster(flags: RunFlags): Promise<ExperimentCluster | undefi
   const minWorkers = parseIntOption('--min-workers', flags.minWorkers, 0, 100_000);
   const metricsPort =
     flags.metricsPort !== undefined ? parseIntOption('--metrics-port', flags.metricsPort, 0, 65535) : undefined;
-  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog);
+  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog, flags.metricsHost);
   const server = await startServerFromFlags(
     {
       bind: flags.coordinator,
@@ -146,7 +148,15 @@ function exp2Config(f: RunFlags): Exp2Config {
   return c;
 }
 
-const CLUSTER_FLAGS = ['coordinator', 'minWorkers', 'curveSecret', 'metricsPort', 'heartbeatMs', 'missedHeartbeats'];
+const CLUSTER_FLAGS = [
+  'coordinator',
+  'minWorkers',
+  'curveSecret',
+  'metricsPort',
+  'metricsHost',
+  'heartbeatMs',
+  'missedHeartbeats',
+];
 const EXP3_ONLY = ['data', 'participants', 'envs', 'policy', 'synthParticipants', 'synthDays'];
 
 /** Flags each experiment ignores: given on the command line, they are refused rather than silently dropped. */
@@ -247,7 +257,14 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--min-workers <n>', 'with --coordinator: wait for this many workers before starting', '1')
     .option('--curve-secret <file>', 'with --coordinator: CURVE secret key file (see `evoscale keys generate`)')
-    .option('--metrics-port <port>', 'with --coordinator: serve Prometheus metrics on http://0.0.0.0:<port>/metrics')
+    .option(
+      '--metrics-port <port>',
+      'with --coordinator: serve Prometheus metrics on http://<metrics-host>:<port>/metrics',
+    )
+    .option(
+      '--metrics-host <address>',
+      'with --coordinator: address the metrics endpoint listens on (default 127.0.0.1)',
+    )
     .option('--heartbeat-ms <ms>', 'with --coordinator: heartbeat interval with workers', '1000')
     .option('--missed-heartbeats <n>', 'with --coordinator: heartbeats a worker may miss before its trial moves', '5');
   registerExp3Options(run).action(async (experiment: string, flags: RunFlags & Exp3Flags, cmd: Command) => {

@@ -2,7 +2,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { readPublicKeyFile } from '../../coordinator/keys.js';
-import { checkEndpoint, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
+import { checkEndpoint, DEFAULT_METRICS_HOST, onShutdown, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import { BACKEND_NAMES, loadBackend, parseBackend } from '../../worker/engine/backends.js';
 import { WorkerClient } from '../../cluster/worker/client.js';
 import { claimWorkerSlot } from '../../cluster/worker/worker_slot.js';
@@ -17,6 +17,7 @@ interface WorkerFlags {
   id?: string;
   curveServerKey?: string;
   metricsPort?: string;
+  metricsHost?: string;
   heartbeatMs: string;
   exitOnBye?: boolean;
 }
@@ -47,7 +48,7 @@ async function workerAction(flags: WorkerFlags): Promise<void> {
   const backend = await loadBackend(parseBackend(flags.backend, '--backend'));
   const metricsPort =
     flags.metricsPort !== undefined ? parseIntOption('--metrics-port', flags.metricsPort, 0, 65535) : undefined;
-  const { metrics, server } = await startMetrics(metricsPort, stderrLog);
+  const { metrics, server } = await startMetrics(metricsPort, stderrLog, flags.metricsHost);
   const client = new WorkerClient({
     connect,
     role: flags.role,
@@ -104,9 +105,17 @@ export function registerWorkerCommand(program: Command): void {
     )
     // The name the deploy manifests and the image's health check use (test/deploy/manifests.test.ts).
     .addOption(
-      new Option('--metrics-port <port>', 'serve Prometheus metrics on http://0.0.0.0:<port>/metrics').env(
+      new Option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics').env(
         'EVOSCALE_METRICS_PORT',
       ),
+    )
+    .addOption(
+      new Option(
+        '--metrics-host <address>',
+        'address the metrics endpoint listens on (unauthenticated: open it, e.g. 0.0.0.0, only where Prometheus must reach it)',
+      )
+        .default(DEFAULT_METRICS_HOST)
+        .env('EVOSCALE_METRICS_HOST'),
     )
     .option('--heartbeat-ms <ms>', 'heartbeat interval until the coordinator sets its own', '1000')
     .option('--exit-on-bye', 'exit when the coordinator finishes (default: wait for the next one)')

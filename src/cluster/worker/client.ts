@@ -24,6 +24,7 @@ import { RunReplica } from '../../worker/runtime/replica.js';
 import { specKey } from '../../worker/runtime/spec_key.js';
 import { ThreadPool } from '../../worker/runtime/thread_pool.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
+import { RateLimitedLog } from '../net/rate_limited_log.js';
 import { SendQueue } from '../net/send_queue.js';
 import { softwareVersion } from '../net/version.js';
 import type { TrialRunner } from './trial_runner.js';
@@ -65,7 +66,10 @@ const HELLO_BACKOFF_MAX_MS = 5000;
 
 export class WorkerClient {
   readonly workerId: string;
-  private readonly dealer: Dealer;
+  /** Replaced by a fresh socket (and a fresh routing id) when the coordinator falls quiet. */
+  private dealer: Dealer;
+  private dealerSince = Date.now();
+  private readonly notes: RateLimitedLog;
   private readonly queue: SendQueue<Uint8Array>;
   private readonly pool: ThreadPool;
   private readonly replicas = new Map<string, Promise<Replica>>();
@@ -92,16 +96,8 @@ export class WorkerClient {
     this.threads = Math.max(1, options.threads ?? 1);
     this.heartbeatMs = options.heartbeatMs ?? 1000;
     this.done = new Promise((r) => (this.resolveDone = r));
-    this.dealer = new Dealer({
-      routingId: this.workerId,
-      // ZeroMQ's own reconnection, with exponential backoff from 100 ms to 5 s.
-      reconnectInterval: 100,
-      reconnectMaxInterval: 5000,
-      sendTimeout: 2000,
-      linger: 0,
-      maxMessageSize: (options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES) + 1024,
-      ...(options.curveServerKey !== undefined ? this.curveOptions(options.curveServerKey) : {}),
-    });
+    this.notes = new RateLimitedLog((line) => this.log(line), 30_000);
+    this.dealer = this.createDealer();
     this.queue = new SendQueue<Uint8Array>(
       async (frame) => {
         await this.dealer.send(frame);
@@ -112,6 +108,59 @@ export class WorkerClient {
       1000,
     );
     this.pool = new ThreadPool(this.threads, options.engineBackend ?? 'cpu');
+  }
+
+  /**
+   * A DEALER with a random routing id of its own: the worker id is a name, not the address of its pipe, so
+   * nobody who learns the name can claim the pipe (the coordinator's ROUTER also refuses a second connection
+   * with a live routing id).
+   */
+  private createDealer(): Dealer {
+    const options = this.options;
+    const dealer = new Dealer({
+      routingId: `w-${randomUUID()}`,
+      // ZeroMQ's own reconnection, with exponential backoff from 100 ms to 5 s.
+      reconnectInterval: 100,
+      reconnectMaxInterval: 5000,
+      sendTimeout: 2000,
+      linger: 0,
+      maxMessageSize: (options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES) + 1024,
+      ...(options.curveServerKey !== undefined ? this.curveOptions(options.curveServerKey) : {}),
+    });
+    void this.watchHandshakes(dealer);
+    return dealer;
+  }
+
+  /** Says why a connection fails (a wrong CURVE key otherwise retries silently for ever). */
+  private async watchHandshakes(dealer: Dealer): Promise<void> {
+    try {
+      for await (const event of dealer.events) {
+        if (
+          event.type === 'handshake:error:auth' ||
+          event.type === 'handshake:error:protocol' ||
+          event.type === 'handshake:error:other'
+        ) {
+          this.notes.write(
+            'handshake',
+            `the connection to ${event.address} was refused during the handshake (${event.error.message}); ` +
+              (this.options.curveServerKey !== undefined
+                ? "check that --curve-server-key is the coordinator's public key"
+                : 'the coordinator may require CURVE (--curve-server-key)'),
+          );
+        }
+      }
+    } catch {
+      // The socket closed.
+    }
+  }
+
+  /** Drops the socket and connects a fresh one (new routing id): a pipe that went quiet may be dead for good. */
+  private reconnect(): void {
+    const old = this.dealer;
+    this.dealer = this.createDealer();
+    this.dealerSince = Date.now();
+    this.dealer.connect(this.options.connect);
+    old.close();
   }
 
   private curveOptions(serverKey: string): { curveServerKey: string; curvePublicKey: string; curveSecretKey: string } {
@@ -160,14 +209,23 @@ export class WorkerClient {
     // A stall of this process (a long selection step) is not the coordinator's silence.
     if (now - this.lastTick > 2 * this.heartbeatMs) this.lastHeard = Math.max(this.lastHeard, now - this.heartbeatMs);
     this.lastTick = now;
+    const quietMs = this.heartbeatMs * (this.options.missedHeartbeats ?? 5);
     if (!this.welcomed) {
+      // Hellos that get no answer at all (not even a refusal) may be going into a dead pipe: a fresh socket.
+      if (now - Math.max(this.lastHeard, this.dealerSince) > Math.max(quietMs, 2 * HELLO_BACKOFF_MAX_MS)) {
+        this.reconnect();
+        this.helloBackoff = HELLO_BACKOFF_MIN_MS;
+        this.sendHello();
+        return;
+      }
       if (now >= this.nextHelloAt) this.sendHello();
       return;
     }
-    if (now - this.lastHeard > this.heartbeatMs * (this.options.missedHeartbeats ?? 5)) {
-      this.log(`no word from the coordinator for ${now - this.lastHeard} ms; reconnecting`);
+    if (now - this.lastHeard > quietMs) {
+      this.log(`no word from the coordinator for ${now - this.lastHeard} ms; reconnecting on a fresh socket`);
       this.welcomed = false;
       this.helloBackoff = HELLO_BACKOFF_MIN_MS;
+      this.reconnect();
       this.sendHello();
       return;
     }
@@ -181,10 +239,13 @@ export class WorkerClient {
     const maxBytes = this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     while (!this.stopped) {
       let frames: Buffer[];
+      const dealer = this.dealer;
       try {
-        frames = await this.dealer.receive();
+        frames = await dealer.receive();
       } catch (e) {
         if (this.stopped) return;
+        // A socket replaced by a fresh one ends its pending receive; the loop goes on with the new one.
+        if (dealer !== this.dealer) continue;
         this.log(`receive failed (${(e as Error).message}); continuing`);
         continue;
       }
@@ -224,6 +285,9 @@ export class WorkerClient {
           this.welcomed = false;
           this.dropReplicas();
           if (Date.now() >= this.nextHelloAt) this.sendHello();
+        } else if (msg.code === 'rejected') {
+          // Refused at hello (a duplicate --id, or refused for a while): said once in a while, hello retried.
+          this.notes.write('rejected', `the coordinator refuses this worker: ${msg.message}`);
         } else {
           this.log(`coordinator reports ${msg.code}: ${msg.message}`);
         }

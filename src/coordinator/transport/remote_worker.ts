@@ -14,6 +14,9 @@ import type {
   TrialDoneMessage,
 } from '../../shared/protocol/index.js';
 import { SlotLostError, type EvaluatorSlot, type ShardJob, type ShardOutcome } from '../slot.js';
+import type { ShardAuditor } from '../guard/audit.js';
+import { firstImpossible, fitnessBounds, type FitnessBounds } from '../guard/fitness_bounds.js';
+import { PROBATION_SHARDS } from '../guard/audit.js';
 
 /** The worker answered a shard or trial with an error (it stays connected). */
 export class RemoteEvaluationError extends EvoscaleError {
@@ -45,7 +48,17 @@ export interface RemoteWorkerOptions {
   readonly shardTimeoutMs: number;
   /** Called once when the worker is declared lost (by anyone). */
   readonly onLost: (worker: RemoteWorker, reason: string) => void;
+  /**
+   * The worker answered with values it cannot have computed (non-finite, impossible, or disagreeing with the
+   * audit) or kept a shard far longer than its throughput explains: the server evicts it and refuses it a while.
+   */
+  readonly onMisbehaviour?: (worker: RemoteWorker, kind: MisbehaviourKind, detail: string) => void;
+  /** Re-evaluates a sample of the worker's agents (none without one). */
+  readonly auditor?: ShardAuditor;
 }
+
+/** Why a worker is evicted (the `reason` label of evoscale_workers_evicted_total). */
+export type MisbehaviourKind = 'non_finite' | 'out_of_bounds' | 'audit_mismatch' | 'timeout' | 'malformed';
 
 export class RemoteWorker implements EvaluatorSlot {
   readonly kind = 'remote';
@@ -56,6 +69,9 @@ export class RemoteWorker implements EvaluatorSlot {
   private readonly replicas = new Map<string, number>();
   private readonly shards = new Map<number, PendingShard>();
   private readonly trials = new Map<string, PendingTrial>();
+  /** Shards answered and accepted so far (the first PROBATION_SHARDS are always audited). */
+  private accepted = 0;
+  private readonly bounds = new Map<string, FitnessBounds>();
 
   constructor(
     readonly id: string,
@@ -89,6 +105,20 @@ export class RemoteWorker implements EvaluatorSlot {
 
   trialCount(): number {
     return this.trials.size;
+  }
+
+  /** Rows of the largest shard in hand (0 with none): a `result` frame from this worker is at most that large. */
+  largestShardRows(): number {
+    let rows = 0;
+    for (const p of this.shards.values()) rows = Math.max(rows, p.job.end - p.job.start);
+    return rows;
+  }
+
+  /** The scheduler found shard `shardId` overdue far beyond this worker's throughput. */
+  timedOut(shardId: number, detail: string): void {
+    if (!this.live || !this.shards.has(shardId)) return;
+    if (this.options.onMisbehaviour !== undefined) this.options.onMisbehaviour(this, 'timeout', detail);
+    else this.lose(detail);
   }
 
   evaluate(job: ShardJob): Promise<ShardOutcome> {
@@ -125,7 +155,10 @@ export class RemoteWorker implements EvaluatorSlot {
     });
   }
 
-  /** A `result` from this worker; stale or mismatched ones are ignored. */
+  /**
+   * A `result` from this worker; stale or mismatched ones are ignored. Values are checked before they count:
+   * non-finite or impossible ones evict the worker, and a sample is re-evaluated by the auditor.
+   */
   onResult(msg: ShardResultMessage): void {
     const pending = this.shards.get(msg.shardId);
     if (pending === undefined) return;
@@ -142,9 +175,58 @@ export class RemoteWorker implements EvaluatorSlot {
       );
       return;
     }
+    const spec = job.run.spec;
+    let bounds = this.bounds.get(spec.runId);
+    if (bounds === undefined) {
+      bounds = fitnessBounds(spec);
+      this.bounds.set(spec.runId, bounds);
+    }
+    const bad = firstImpossible(msg.fitness, bounds);
+    if (bad !== undefined) {
+      this.misbehaved(bad.kind, `shard ${msg.shardId} agent ${msg.start + bad.index}: ${bad.detail}`);
+      return;
+    }
+    const auditor = this.options.auditor;
+    // Only the generation being evaluated can be re-evaluated (the coordinator's state has moved past older ones,
+    // whose answers the scheduler drops anyway: another worker's copy of the shard won).
+    const rows =
+      auditor !== undefined && job.generation === job.run.generation
+        ? auditor.sample(job.run, job.generation, job.start, job.end, this.accepted < PROBATION_SHARDS)
+        : [];
+    if (rows.length === 0 || auditor === undefined) {
+      this.accept(msg, pending);
+      return;
+    }
+    auditor.check(job.run, job.start, rows, msg.fitness, this.backend === 'cpu').then(
+      (finding) => {
+        if (this.shards.get(msg.shardId) !== pending) return;
+        if (finding === undefined) {
+          this.accept(msg, pending);
+          return;
+        }
+        this.misbehaved(
+          'audit_mismatch',
+          `shard ${msg.shardId} agent ${finding.row}: reported ${finding.reported}, the coordinator computes ${finding.expected}`,
+        );
+      },
+      (err: unknown) => {
+        // The coordinator could not evaluate (a bug of ours, not the worker's): the answer counts unaudited.
+        if (this.shards.get(msg.shardId) === pending) this.accept(msg, pending);
+        void err;
+      },
+    );
+  }
+
+  private accept(msg: ShardResultMessage, pending: PendingShard): void {
     clearTimeout(pending.timer);
     this.shards.delete(msg.shardId);
+    this.accepted++;
     pending.resolve({ fitness: msg.fitness, computeSeconds: msg.computeSeconds });
+  }
+
+  private misbehaved(kind: MisbehaviourKind, detail: string): void {
+    if (this.options.onMisbehaviour !== undefined) this.options.onMisbehaviour(this, kind, detail);
+    else this.lose(`${kind}: ${detail}`);
   }
 
   /** An `error` from this worker about one of its shards or trials. */

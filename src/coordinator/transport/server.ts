@@ -1,25 +1,37 @@
 /**
  * The coordinator's ZeroMQ side: a ROUTER socket that admits workers (hello → welcome), exchanges heartbeats,
  * routes results, progress and errors to the RemoteWorker they belong to, and drops workers that fall silent.
- * Every frame is size-checked, decoded and validated; a bad one is counted in evoscale_malformed_frames_total
- * and answered with an `error` (rate-limited) or dropped. Nothing a peer sends can stop the server.
+ * Every frame is size-checked against its type's limits, structure-checked, decoded and validated; a bad one is
+ * counted in evoscale_malformed_frames_total and answered with an `error` (rate-limited) or dropped. Nothing a
+ * peer sends can stop the server or grow its memory without bound.
+ *
+ * Identity is bound to the connection: the ROUTER never hands a live routing id to a second connection
+ * (no `handover`), workers pick a fresh random routing id per socket, and a hello naming a worker id that a live
+ * connection holds is refused unless it carries that worker's session (the same process on a new socket).
+ * Peers that keep sending bad frames, and workers evicted for their answers or for stalling, are refused for a
+ * growing while (PeerGuard); every refusal, eviction, malformed frame and failed handshake is logged, rate-limited.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Router } from 'zeromq';
 import { EvoscaleError } from '../../shared/errors.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   decodeFrame,
+  defaultFrameLimits,
   encodeMessage,
+  type FrameLimits,
   type FrameRejection,
   type HelloMessage,
   type Message,
 } from '../../shared/protocol/index.js';
+import { DEFAULT_AUDIT_RATE, ShardAuditor } from '../guard/audit.js';
+import { PeerGuard } from '../guard/peer_guard.js';
+import { RateLimitedLog } from '../../cluster/net/rate_limited_log.js';
 import { SendQueue } from '../../cluster/net/send_queue.js';
 import { Cluster } from '../cluster.js';
 import type { CurveKeyPair } from '../keys.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
-import { RemoteWorker } from './remote_worker.js';
+import { RemoteWorker, type MisbehaviourKind } from './remote_worker.js';
 
 export interface CoordinatorServerOptions {
   /** ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 (tcp://127.0.0.1:* picks a free port; see `endpoint`). */
@@ -33,6 +45,10 @@ export interface CoordinatorServerOptions {
   /** A shard with no result after this long is re-dispatched (default 10 min). */
   readonly shardTimeoutMs?: number;
   readonly maxFrameBytes?: number;
+  /** Share of each remote worker's agents the coordinator re-evaluates (default 0.02; 0 = probation only). */
+  readonly auditRate?: number;
+  /** Who is refused for how long (tests pass a faster one). */
+  readonly guard?: PeerGuard;
   readonly metrics?: RuntimeMetrics;
   readonly log?: (line: string) => void;
 }
@@ -54,6 +70,14 @@ export type WireCounters = Record<string, { sent: number; received: number; fram
 
 const ERROR_REPLY_INTERVAL_MS = 100;
 const MAX_ERROR_PEERS = 10_000;
+/** `error` replies to unknown or refused peers, all of them together, per second at most. */
+const MAX_ERROR_REPLIES_PER_SECOND = 200;
+/** Peers refused at hello that still get a `bye` when the coordinator finishes (so --exit-on-bye exits). */
+const MAX_REFUSED_PEERS = 1000;
+/** Bytes of a `result` frame besides its fitness values (runId, ids, range, msgpack headers). */
+const RESULT_FRAME_OVERHEAD = 1024;
+/** Frames a worker never sends, or sends only when holding work, are this small otherwise. */
+const SMALL_FRAME = 1024;
 
 export class CoordinatorServer {
   readonly id = `coordinator-${randomUUID().slice(0, 8)}`;
@@ -67,6 +91,14 @@ export class CoordinatorServer {
   private readonly timeoutMs: number;
   private readonly maxFrameBytes: number;
   private readonly lastErrorReply = new Map<string, number>();
+  private errorReplies = { second: 0, count: 0 };
+  /** Routing ids refused at hello (duplicate id, refused worker id), with when: they get a bye at close. */
+  private readonly refusedHellos = new Map<string, { identity: Uint8Array; at: number }>();
+  readonly guard: PeerGuard;
+  readonly auditor: ShardAuditor;
+  private readonly notes: RateLimitedLog;
+  /** Salt of peer labels: a label names a peer in this coordinator's metrics, and nothing an attacker can use. */
+  private readonly salt = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private closing = false;
@@ -80,6 +112,19 @@ export class CoordinatorServer {
     version: 0,
     invalid: 0,
     parts: 0,
+    too_complex: 0,
+  };
+  /** Frames dropped unread because their sender is refused. */
+  refusedFrames = 0;
+  /** Hellos refused: a duplicate worker id, or a worker id refused for a while. */
+  refusedHellosTotal = 0;
+  /** Workers evicted, by reason. */
+  readonly evicted: Record<MisbehaviourKind, number> = {
+    non_finite: 0,
+    out_of_bounds: 0,
+    audit_mismatch: 0,
+    timeout: 0,
+    malformed: 0,
   };
   readonly wire: WireCounters = {};
 
@@ -87,12 +132,16 @@ export class CoordinatorServer {
     this.heartbeatMs = options.heartbeatMs ?? 1000;
     this.timeoutMs = this.heartbeatMs * (options.missedHeartbeats ?? 5);
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.guard = options.guard ?? new PeerGuard();
+    this.auditor = new ShardAuditor(options.auditRate ?? DEFAULT_AUDIT_RATE);
+    this.notes = new RateLimitedLog(options.log);
     this.cluster = new Cluster({ metrics: options.metrics, log: options.log });
     this.router = new Router({
       // Sends to a worker that is gone fail at once (EHOSTUNREACH) instead of vanishing silently.
       mandatory: true,
-      // A worker that reconnects under the same id takes over its routing id.
-      handover: true,
+      // No handover: a second connection claiming a live routing id is refused by ZeroMQ itself, so nobody can
+      // take over a worker's pipe. Workers use a fresh random routing id per socket (see the worker client).
+      handover: false,
       sendTimeout: 2000,
       linger: 0,
       // Frames somewhat over the limit arrive and are counted and refused here; ZeroMQ itself disconnects a
@@ -129,6 +178,47 @@ export class CoordinatorServer {
     this.timer = setInterval(() => this.tick(), this.heartbeatMs);
     this.timer.unref();
     this.loop = this.receiveLoop();
+    void this.watchHandshakes();
+  }
+
+  /** Logs refused connections: wrong CURVE keys, plaintext peers on a CURVE endpoint, protocol garbage. */
+  private async watchHandshakes(): Promise<void> {
+    try {
+      for await (const event of this.router.events) {
+        if (
+          event.type === 'handshake:error:auth' ||
+          event.type === 'handshake:error:protocol' ||
+          event.type === 'handshake:error:other'
+        ) {
+          this.options.metrics?.peersRefused.inc({ reason: 'handshake' });
+          this.notes.write(
+            'handshake',
+            `coordinator: refused a connection on ${event.address}: ${event.error.message}` +
+              (this.options.curve !== undefined
+                ? " (a peer without this coordinator's CURVE public key, or a plaintext one)"
+                : ''),
+          );
+        }
+      }
+    } catch {
+      // The socket closed.
+    }
+  }
+
+  /** A short label for a routing id in logs: which connection, without handing out the id itself. */
+  peerTag(identity: Uint8Array): string {
+    return `peer ${createHash('sha256').update(this.salt).update(identity).digest('hex').slice(0, 8)}`;
+  }
+
+  /** The `peer` label of a worker's metrics: stable for its worker id here, useless to anyone else. */
+  peerLabel(worker: RemoteWorker | undefined): string {
+    if (worker === undefined) return 'unknown';
+    return `w-${createHash('sha256').update(this.salt).update(worker.id).digest('hex').slice(0, 8)}`;
+  }
+
+  /** What a log line says about a worker: its id and the tag of its connection. */
+  private describe(worker: RemoteWorker): string {
+    return `worker ${worker.id} (${this.peerTag(worker.identity)})`;
   }
 
   /** Workers admitted and alive. */
@@ -166,7 +256,7 @@ export class CoordinatorServer {
     if (this.closed) return;
     const frame = encodeMessage(msg);
     this.count(msg.type, 'sent', frame.byteLength);
-    this.options.metrics?.bytesSent.inc({ peer: worker?.id ?? 'unknown' }, frame.byteLength);
+    this.options.metrics?.bytesSent.inc({ peer: this.peerLabel(worker) }, frame.byteLength);
     this.queue.push({ identity, frame, ...(worker !== undefined ? { worker } : {}) });
   }
 
@@ -194,32 +284,87 @@ export class CoordinatorServer {
     this.options.metrics?.malformedFrames.inc({ reason });
     this.options.metrics?.bytesReceived.inc({ peer: 'unknown' }, bytes);
     const key = Buffer.from(identity).toString('hex');
+    const worker = this.byIdentity.get(key);
+    const who = worker !== undefined && worker.alive() ? this.describe(worker) : this.peerTag(identity);
+    this.notes.write('malformed', `coordinator: refused a frame from ${who}: ${reason}: ${detail}`);
+    // An admitted worker never sends a bad frame: whoever holds that connection is dropped.
+    if (worker !== undefined && worker.alive())
+      this.evict(worker, 'malformed', `sent a bad frame (${reason}: ${detail})`);
+    const refusedMs = this.guard.offence(key);
+    if (refusedMs > 0) {
+      this.notes.write(
+        'refused',
+        `coordinator: refusing ${this.peerTag(identity)} for ${refusedMs / 1000} s after repeated bad frames`,
+      );
+    }
+    const code = reason === 'too_large' ? 'too_large' : reason === 'version' ? 'version' : 'malformed';
+    this.replyError(identity, { type: 'error', code, message: detail }, worker);
+  }
+
+  /** Sends an `error` to a peer, at most every ERROR_REPLY_INTERVAL_MS per peer and a few hundred a second in all. */
+  private replyError(identity: Uint8Array, msg: Message, worker?: RemoteWorker): void {
+    const key = Buffer.from(identity).toString('hex');
     const now = Date.now();
     const last = this.lastErrorReply.get(key) ?? 0;
     if (now - last < ERROR_REPLY_INTERVAL_MS) return;
+    const second = Math.floor(now / 1000);
+    if (this.errorReplies.second !== second) this.errorReplies = { second, count: 0 };
+    if (this.errorReplies.count >= MAX_ERROR_REPLIES_PER_SECOND) return;
+    this.errorReplies.count++;
     if (this.lastErrorReply.size >= MAX_ERROR_PEERS) this.lastErrorReply.clear();
     this.lastErrorReply.set(key, now);
-    const code = reason === 'too_large' ? 'too_large' : reason === 'version' ? 'version' : 'malformed';
-    this.sendTo(identity, { type: 'error', code, message: detail }, this.byIdentity.get(key));
+    this.sendTo(identity, msg, worker !== undefined && worker.alive() ? worker : undefined);
+  }
+
+  /** Limits of a frame of `type` from `worker` (undefined: a peer not admitted). */
+  private limitsFor(worker: RemoteWorker | undefined, type: string | undefined): FrameLimits {
+    const base = defaultFrameLimits(type);
+    const admitted = worker !== undefined && worker.alive();
+    let maxBytes = base.maxBytes;
+    if (type === 'result') {
+      // Only as large as the largest shard this peer holds: 8 bytes a value plus headers.
+      maxBytes = admitted ? RESULT_FRAME_OVERHEAD + 8 * worker.largestShardRows() : SMALL_FRAME;
+    } else if (type === 'trial_done') {
+      maxBytes = admitted && worker.trialCount() > 0 ? this.maxFrameBytes : SMALL_FRAME;
+    } else if (
+      type === 'assign' ||
+      type === 'evaluate' ||
+      type === 'train' ||
+      type === 'welcome' ||
+      type === 'release'
+    ) {
+      maxBytes = SMALL_FRAME;
+    }
+    return { ...base, maxBytes: Math.min(maxBytes, this.maxFrameBytes) };
   }
 
   private handleFrames(frames: Buffer[]): void {
     const identity = frames[0];
+    const key = identity.toString('hex');
+    if (this.guard.refusedFor(key) > 0) {
+      // Dropped unread: a refused peer costs a map lookup per frame.
+      this.refusedFrames++;
+      this.options.metrics?.malformedFrames.inc({ reason: 'peer_refused' });
+      return;
+    }
     if (frames.length !== 2) {
       const bytes = frames.slice(1).reduce((a, f) => a + f.byteLength, 0);
       this.refuse(identity, 'parts', `expected one frame per message, got ${frames.length - 1}`, bytes);
       return;
     }
-    const decoded = decodeFrame(frames[1], { maxBytes: this.maxFrameBytes });
+    const known = this.byIdentity.get(key);
+    const decoded = decodeFrame(frames[1], {
+      maxBytes: this.maxFrameBytes,
+      limits: (type) => this.limitsFor(known, type),
+    });
     if (!decoded.ok) {
       this.refuse(identity, decoded.reason, decoded.detail, decoded.bytes);
       return;
     }
     const msg = decoded.msg;
-    const key = identity.toString('hex');
-    const worker = this.byIdentity.get(key);
+    const worker = known;
     this.count(msg.type, 'received', decoded.bytes);
-    this.options.metrics?.bytesReceived.inc({ peer: worker?.id ?? 'unknown' }, decoded.bytes);
+    this.options.metrics?.bytesReceived.inc({ peer: this.peerLabel(worker) }, decoded.bytes);
     if (msg.type === 'hello') {
       this.admit(identity, msg);
       return;
@@ -227,7 +372,7 @@ export class CoordinatorServer {
     if (worker === undefined || !worker.alive()) {
       // Unknown sender: a worker from before a coordinator restart, or one that was dropped. It must say hello.
       if (msg.type !== 'bye' && msg.type !== 'error') {
-        this.sendTo(identity, {
+        this.replyError(identity, {
           type: 'error',
           code: 'hello_required',
           message: `${this.id} does not know you; send hello`,
@@ -260,8 +405,65 @@ export class CoordinatorServer {
     }
   }
 
+  /** Drops a worker for what it sent or how it stalled, and refuses its id and connection for a growing while. */
+  private evict(worker: RemoteWorker, kind: MisbehaviourKind, detail: string): void {
+    if (!worker.alive()) return;
+    this.evicted[kind]++;
+    this.options.metrics?.workersEvicted.inc({ reason: kind });
+    const ms = this.guard.punish(`id:${worker.id}`);
+    this.guard.punish(Buffer.from(worker.identity).toString('hex'));
+    this.notes.write(
+      `evicted:${kind}`,
+      `coordinator: evicted ${this.describe(worker)}: ${detail}; refused for ${ms / 1000} s`,
+    );
+    worker.lose(`evicted (${kind}): ${detail}`);
+  }
+
+  /** Refuses a hello with a message the worker logs, and remembers the peer so that it gets a bye at close. */
+  private refuseHello(identity: Uint8Array, reason: string, message: string): void {
+    this.refusedHellosTotal++;
+    this.options.metrics?.peersRefused.inc({ reason });
+    const key = Buffer.from(identity).toString('hex');
+    if (this.refusedHellos.size >= MAX_REFUSED_PEERS) {
+      const first = this.refusedHellos.keys().next();
+      if (first.done !== true) this.refusedHellos.delete(first.value);
+    }
+    this.refusedHellos.delete(key);
+    this.refusedHellos.set(key, { identity: Uint8Array.from(identity), at: Date.now() });
+    this.notes.write(`hello:${reason}`, `coordinator: refused a hello from ${this.peerTag(identity)}: ${message}`);
+    this.replyError(identity, { type: 'error', code: 'rejected', message });
+  }
+
   private admit(identity: Uint8Array, hello: HelloMessage): void {
+    const refusedMs = this.guard.refusedFor(`id:${hello.workerId}`);
+    if (refusedMs > 0) {
+      this.refuseHello(
+        identity,
+        'refused_id',
+        `worker id '${hello.workerId}' is refused for another ${Math.ceil(refusedMs / 1000)} s (evicted for its answers or for stalling); see the coordinator's log`,
+      );
+      return;
+    }
     const previous = this.workers.get(hello.workerId);
+    if (
+      previous !== undefined &&
+      previous.alive() &&
+      previous.hello.session !== hello.session &&
+      !Buffer.from(previous.identity).equals(identity)
+    ) {
+      // Another connection claims a worker id a live one holds without that worker's session: a second process
+      // started with the same --id (or someone who read the id). The live one keeps it.
+      this.refuseHello(
+        identity,
+        'duplicate_id',
+        `worker id '${hello.workerId}' is already connected to ${this.id}: give each worker its own --id ` +
+          `(a restarted worker is admitted once the old connection has been silent for ${this.timeoutMs / 1000} s)`,
+      );
+      return;
+    }
+    const sameConnection = this.byIdentity.get(Buffer.from(identity).toString('hex'));
+    if (sameConnection !== undefined && sameConnection.id !== hello.workerId)
+      sameConnection.lose('said hello under another id');
     if (
       previous !== undefined &&
       previous.alive() &&
@@ -282,6 +484,8 @@ export class CoordinatorServer {
     const worker = new RemoteWorker(hello.workerId, identity, hello, this, {
       shardTimeoutMs: this.options.shardTimeoutMs ?? 600_000,
       onLost: (w, reason) => this.forget(w, reason),
+      onMisbehaviour: (w, kind, detail) => this.evict(w, kind, detail),
+      auditor: this.auditor,
     });
     this.workers.set(hello.workerId, worker);
     this.byIdentity.set(Buffer.from(identity).toString('hex'), worker);
@@ -344,6 +548,10 @@ export class CoordinatorServer {
     if (this.closed) return;
     this.closing = true;
     for (const w of this.connected()) this.send(w, { type: 'bye', reason });
+    // Workers refused at hello (a duplicate --id) are told too, so that --exit-on-bye always exits.
+    for (const [key, r] of this.refusedHellos) {
+      if (!this.byIdentity.has(key)) this.sendTo(r.identity, { type: 'bye', reason });
+    }
     await Promise.race([this.queue.flush(), new Promise((r) => setTimeout(r, 500))]);
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);

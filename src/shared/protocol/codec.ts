@@ -1,10 +1,16 @@
 /**
  * Frames: msgpack (msgpackr, typed arrays kept as typed arrays) with a version field. `decodeFrame` never
- * throws: a frame that is too large, undecodable, of another version or of the wrong shape comes back as
- * `{ ok: false, reason }` for the caller to count and answer or drop.
+ * throws: a frame that is too large, too complex, undecodable, of another version or of the wrong shape comes
+ * back as `{ ok: false, reason }` for the caller to count and answer or drop.
+ *
+ * Decoding is bounded three ways before msgpackr runs: the frame's bytes against the absolute limit, then a
+ * structural pass (`scanFrame`, no allocation) that reads the message type and counts values and nesting, then
+ * the bytes, values and depth against that type's limits (`FrameLimits`). A hello is a few hundred bytes, so a
+ * 64 MiB "hello" is refused before a single object is built.
  */
 import { Packr } from 'msgpackr';
-import { DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, type Message } from './messages.js';
+import { DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, type Message, type MessageType } from './messages.js';
+import { scanFrame } from './prescan.js';
 import { SchemaError } from './schema.js';
 import { validateMessage } from './validate.js';
 
@@ -12,7 +18,43 @@ import { validateMessage } from './validate.js';
 const packr = new Packr({ moreTypes: true, useRecords: false, bundleStrings: false });
 
 /** Why a frame was refused; also the `reason` label of evoscale_malformed_frames_total. */
-export type FrameRejection = 'too_large' | 'undecodable' | 'not_a_message' | 'version' | 'invalid';
+export type FrameRejection = 'too_large' | 'too_complex' | 'undecodable' | 'not_a_message' | 'version' | 'invalid';
+
+/** What one frame of a message type may hold. */
+export interface FrameLimits {
+  readonly maxBytes: number;
+  /** Values of any kind (containers, keys, elements, scalars; a typed array counts as one). */
+  readonly maxElements: number;
+  /** Container nesting (the message's own map is 1). */
+  readonly maxDepth: number;
+}
+
+const small = (maxBytes: number, maxElements = 32, maxDepth = 2): FrameLimits => ({ maxBytes, maxElements, maxDepth });
+const BIG = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Default limits per message type, generous for what honest peers send (a hello is ~150 bytes, a heartbeat ~40).
+ * Large frames are only `assign` (a snapshot), `evaluate` (fitness vectors), `result`, `train` and `trial_done`
+ * (a trial folder); their byte limit here is the absolute one, and a server narrows them per peer (a `result`
+ * only as large as the shards that peer holds).
+ */
+export const DEFAULT_FRAME_LIMITS: Readonly<Record<MessageType, FrameLimits>> = {
+  hello: small(4096),
+  welcome: small(1024),
+  heartbeat: small(256),
+  bye: small(4096),
+  error: small(16_384),
+  progress: small(1024),
+  release: small(1024),
+  result: { maxBytes: BIG, maxElements: 32, maxDepth: 2 },
+  evaluate: { maxBytes: BIG, maxElements: 16_384, maxDepth: 4 },
+  assign: { maxBytes: BIG, maxElements: 16_384, maxDepth: 16 },
+  train: { maxBytes: BIG, maxElements: 1_000_000, maxDepth: 32 },
+  trial_done: { maxBytes: BIG, maxElements: 1_000_000, maxDepth: 32 },
+};
+
+/** Limits of a frame whose type is missing or unknown: room for a useful error, nothing more. */
+export const UNKNOWN_TYPE_LIMITS: FrameLimits = small(4096, 64, 4);
 
 export type DecodeResult =
   | { readonly ok: true; readonly msg: Message; readonly bytes: number }
@@ -29,7 +71,26 @@ export type DecodeResult =
 export interface DecodeOptions {
   /** Frames longer than this are refused before decoding (default 64 MiB). */
   readonly maxBytes?: number;
+  /** Limits for a frame of `type` (default DEFAULT_FRAME_LIMITS, UNKNOWN_TYPE_LIMITS for an unknown type). */
+  readonly limits?: (type: string | undefined) => FrameLimits;
 }
+
+/** The default limits of a frame whose top-level `type` reads `type`. */
+export function defaultFrameLimits(type: string | undefined): FrameLimits {
+  return type !== undefined && Object.prototype.hasOwnProperty.call(DEFAULT_FRAME_LIMITS, type)
+    ? DEFAULT_FRAME_LIMITS[type as MessageType]
+    : UNKNOWN_TYPE_LIMITS;
+}
+
+/** The largest limits of any type: the structural pass stops at these before the type is known. */
+const SCAN_CEILING = Object.values(DEFAULT_FRAME_LIMITS).reduce(
+  (a, l) => ({
+    maxBytes: BIG,
+    maxElements: Math.max(a.maxElements, l.maxElements),
+    maxDepth: Math.max(a.maxDepth, l.maxDepth),
+  }),
+  UNKNOWN_TYPE_LIMITS,
+);
 
 /** Encodes a message as one frame (adds the protocol version). */
 export function encodeMessage(msg: Message): Uint8Array {
@@ -42,6 +103,24 @@ export function decodeFrame(frame: Uint8Array, options: DecodeOptions = {}): Dec
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
   if (bytes > maxBytes) return { ok: false, reason: 'too_large', detail: `${bytes} bytes > limit ${maxBytes}`, bytes };
   if (bytes === 0) return { ok: false, reason: 'undecodable', detail: 'empty frame', bytes };
+  const limitsFor = options.limits ?? defaultFrameLimits;
+  const scan = scanFrame(frame, SCAN_CEILING);
+  if (!scan.ok) {
+    return { ok: false, reason: scan.kind === 'limit' ? 'too_complex' : 'undecodable', detail: scan.detail, bytes };
+  }
+  const limits = limitsFor(scan.type);
+  const what = scan.type !== undefined ? `a '${scan.type}' frame` : 'a frame without a known type';
+  if (bytes > limits.maxBytes) {
+    return { ok: false, reason: 'too_large', detail: `${what} of ${bytes} bytes > limit ${limits.maxBytes}`, bytes };
+  }
+  if (scan.elements > limits.maxElements || scan.depth > limits.maxDepth) {
+    return {
+      ok: false,
+      reason: 'too_complex',
+      detail: `${what} with ${scan.elements} values nested ${scan.depth} deep > limits ${limits.maxElements} values, depth ${limits.maxDepth}`,
+      bytes,
+    };
+  }
   let value: unknown;
   try {
     value = packr.unpack(frame);

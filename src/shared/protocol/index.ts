@@ -3,7 +3,18 @@
  * (parameters never cross the wire after a worker holds a run's initial state).
  */
 export * from './messages.js';
-export { decodeFrame, encodeMessage, type DecodeOptions, type DecodeResult, type FrameRejection } from './codec.js';
+export {
+  decodeFrame,
+  defaultFrameLimits,
+  encodeMessage,
+  DEFAULT_FRAME_LIMITS,
+  UNKNOWN_TYPE_LIMITS,
+  type DecodeOptions,
+  type DecodeResult,
+  type FrameLimits,
+  type FrameRejection,
+} from './codec.js';
+export { scanFrame, type ScanLimits, type ScanResult } from './prescan.js';
 export { validateMessage } from './validate.js';
 export {
   fitnessDirection,

@@ -36,6 +36,12 @@ export const RngPurpose = {
    * this table; default runs draw fitness sampling with 11, so dropout took the fresh id.
    */
   dropout: 13,
+  /**
+   * Which agents of a worker's shard the coordinator re-evaluates to check its values. Drawn with a secret per
+   * coordinator process as well, so a worker that knows the run's seed cannot tell which agents will be checked.
+   * Never feeds into a run's results.
+   */
+  audit: 14,
   /** Action sampling of a trained model in experiment 3's matched episodes. */
   matchedPlay: 0x3e3,
   /** Simulated participants of experiment 3 (traits, schedule, play). */
