@@ -67,7 +67,7 @@ interface SlotState {
 export interface GenerationReport {
   readonly shards: number;
   readonly redispatched: number;
-  /** Backup copies of slow shards sent to a second worker. */
+  /** Backup copies of slow shards sent to a second worker (counted in `redispatched` too). */
   readonly speculative: number;
   /** Rows evaluated by each slot id. */
   readonly rowsBySlot: Readonly<Record<string, number>>;
@@ -353,6 +353,9 @@ export class Cluster {
             continue;
           }
           backups.splice(i, 1);
+          // A backup is a shard sent again, like one whose worker died: it counts in both.
+          redispatched++;
+          metrics?.shardsRedispatched.inc({ run: runLabel });
           speculative++;
           this.speculativeTotal++;
           metrics?.shardsSpeculative.inc({ run: runLabel });

@@ -147,7 +147,7 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean; build?
     }),
     shardsRedispatched: new Counter({
       name: 'evoscale_shards_redispatched_total',
-      help: 'Shards sent again because their worker died, left or timed out.',
+      help: 'Shards sent again because their worker died, left, timed out or was late (backup copies included).',
       labelNames: ['run'],
       registers,
     }),

@@ -139,7 +139,7 @@ export class RemoteWorker implements EvaluatorSlot {
     this.replicas.set(run.runId, job.generation);
     return new Promise<ShardOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.lose(`no result for shard ${job.shardId} within ${this.options.shardTimeoutMs} ms`);
+        this.timedOut(job.shardId, `no result for shard ${job.shardId} within ${this.options.shardTimeoutMs} ms`);
       }, this.options.shardTimeoutMs);
       timer.unref();
       this.shards.set(job.shardId, { job, resolve, reject, timer });
