@@ -405,13 +405,13 @@ export class CoordinatorServer {
     }
   }
 
-  /** Drops a worker for what it sent or how it stalled, and refuses its id and connection for a growing while. */
+  /** Drops a worker for what it sent or how it stalled, and refuses its id for a growing while. */
   private evict(worker: RemoteWorker, kind: MisbehaviourKind, detail: string): void {
     if (!worker.alive()) return;
     this.evicted[kind]++;
     this.options.metrics?.workersEvicted.inc({ reason: kind });
+    // The worker id is refused, not the connection: when it says hello again it is told why and for how long.
     const ms = this.guard.punish(`id:${worker.id}`);
-    this.guard.punish(Buffer.from(worker.identity).toString('hex'));
     this.notes.write(
       `evicted:${kind}`,
       `coordinator: evicted ${this.describe(worker)}: ${detail}; refused for ${ms / 1000} s`,
