@@ -180,7 +180,7 @@ export class Cluster {
     this.changed();
   }
 
-  /** Seconds `rows` should take on `state`'s slot by the measurements so far (undefined before any). */
+  /** Compute seconds `rows` should take on `state`'s slot by the measurements so far (undefined before any). */
   private expectedSeconds(state: SlotState, rows: number): number | undefined {
     let rate = state.throughput;
     if (rate === undefined || rate <= 0) {
@@ -191,7 +191,9 @@ export class Cluster {
         { threads: state.slot.threads, throughput: undefined },
       ]).pop() as number;
     }
-    return rows / rate + (state.overhead ?? this.overheadSeconds() ?? 0);
+    // Compute time only: the first shard's measured overhead includes building the replica (seconds under load),
+    // and the wire's share is covered by SPECULATE_MIN_SECONDS.
+    return rows / rate;
   }
 
   private watch(flight: Flight): void {

@@ -17,7 +17,7 @@ import { FakePeer } from './helpers/fake_peer.js';
 import { expectSuccess, freePort, killAll, spawnCli, tempDir, waitFor, type Proc } from './helpers/procs.js';
 import { rolloutSpec, writeSpec, type RunSummaryFile } from './helpers/specs.js';
 
-const spec = rolloutSpec({ runId: 'stalled', generations: 30 });
+const spec = rolloutSpec({ runId: 'stalled', generations: 60 });
 const dir = tempDir('stalls');
 const procs: Proc[] = [];
 const peers: FakePeer[] = [];
@@ -66,9 +66,6 @@ describe('stalling peers', () => {
       'cluster',
       '--heartbeat-ms',
       '200',
-      // The ceiling of a shard's time; the watchdog's adaptive limit is usually far below it.
-      '--shard-timeout',
-      '3',
     ]);
     procs.push(coordinator);
     await waitFor('the coordinator to listen', () => /listening on/.test(coordinator.stderr()));
