@@ -462,8 +462,9 @@ export class CoordinatorServer {
       return;
     }
     const sameConnection = this.byIdentity.get(Buffer.from(identity).toString('hex'));
-    if (sameConnection !== undefined && sameConnection.id !== hello.workerId)
+    if (sameConnection !== undefined && sameConnection.id !== hello.workerId) {
       sameConnection.lose('said hello under another id');
+    }
     if (
       previous !== undefined &&
       previous.alive() &&
