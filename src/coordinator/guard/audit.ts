@@ -11,6 +11,7 @@ import { randomInt } from 'node:crypto';
 import type { FitnessVector } from '../../shared/protocol/index.js';
 import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
 import type { ActiveRun } from '../active_run.js';
+import type { RuntimeMetrics } from '../../metrics/registry.js';
 
 /** Default share of agents re-evaluated: small, yet a worker forging every value is caught at its first shard. */
 export const DEFAULT_AUDIT_RATE = 0.02;
@@ -29,7 +30,10 @@ export class ShardAuditor {
   audited = 0;
   disagreed = 0;
 
-  constructor(readonly rate: number = DEFAULT_AUDIT_RATE) {}
+  constructor(
+    readonly rate: number = DEFAULT_AUDIT_RATE,
+    private readonly metrics?: RuntimeMetrics,
+  ) {}
 
   /** Rows of [start, end) to re-evaluate (sorted). */
   sample(run: ActiveRun, generation: number, start: number, end: number, onProbation: boolean): number[] {
@@ -60,6 +64,7 @@ export class ShardAuditor {
       const agrees = exact
         ? Object.is(expected, reported)
         : Math.abs(expected - reported) <= 1e-4 * Math.max(1, Math.abs(expected));
+      this.metrics?.auditedAgents.inc({ outcome: agrees ? 'agreed' : 'disagreed' });
       if (!agrees) {
         this.disagreed++;
         return { row, reported, expected };

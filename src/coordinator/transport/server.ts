@@ -133,7 +133,7 @@ export class CoordinatorServer {
     this.timeoutMs = this.heartbeatMs * (options.missedHeartbeats ?? 5);
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.guard = options.guard ?? new PeerGuard();
-    this.auditor = new ShardAuditor(options.auditRate ?? DEFAULT_AUDIT_RATE);
+    this.auditor = new ShardAuditor(options.auditRate ?? DEFAULT_AUDIT_RATE, options.metrics);
     this.notes = new RateLimitedLog(options.log);
     this.cluster = new Cluster({ metrics: options.metrics, log: options.log });
     this.router = new Router({
