@@ -69,9 +69,11 @@ describe('CURVE authentication', () => {
     ]);
     procs.push(plain, wrong);
     // Both keep knocking (hello with backoff) for a few seconds.
+    // Node starts slowly on a loaded machine: a generous wait, not a timing assertion.
     await waitFor(
       'the keyless workers to start',
       () => /connecting to/.test(plain.stderr()) && /connecting to/.test(wrong.stderr()),
+      120_000,
     );
     await new Promise((r) => setTimeout(r, 3000));
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -96,5 +98,9 @@ describe('CURVE authentication', () => {
     assert.deepEqual(joined, ['has-key']);
     assert.doesNotMatch(plain.stderr(), /admitted/);
     assert.doesNotMatch(wrong.stderr(), /admitted/);
+    // Refused handshakes are said, not retried silently: on the coordinator and on each refused worker.
+    assert.match(coordinator.stderr(), /coordinator: refused a connection on tcp:\/\/[^ ]+: .*CURVE public key/);
+    assert.match(wrong.stderr(), /refused during the handshake .*check that --curve-server-key/);
+    assert.match(plain.stderr(), /refused during the handshake .*may require CURVE/);
   });
 });
