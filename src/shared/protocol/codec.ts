@@ -42,8 +42,9 @@ export const DEFAULT_FRAME_LIMITS: Readonly<Record<MessageType, FrameLimits>> = 
   hello: small(4096),
   welcome: small(1024),
   heartbeat: small(256),
-  bye: small(4096),
-  error: small(16_384),
+  bye: small(8192),
+  // An error's message may hold 10 000 characters of up to 4 bytes each.
+  error: small(65_536),
   progress: small(1024),
   release: small(1024),
   result: { maxBytes: BIG, maxElements: 32, maxDepth: 2 },
