@@ -36,6 +36,8 @@ export const RngPurpose = {
    * this table; default runs draw fitness sampling with 11, so dropout took the fresh id.
    */
   dropout: 13,
+  /** Bootstrap resampling of seeds in the power-law fits' confidence intervals. */
+  bootstrap: 0xb007,
   /** Action sampling of a trained model in experiment 3's matched episodes. */
   matchedPlay: 0x3e3,
   /** Simulated participants of experiment 3 (traits, schedule, play). */
