@@ -22,3 +22,12 @@ export {
 export { THEME, FONT_FAMILY } from './theme.js';
 export { FontNotFoundError } from './fonts.js';
 export { FontFormatError } from './font_metrics.js';
+export { scalingAxisFigure, isoFlopFigure, computeCurvesFigure } from './scaling.js';
+export type {
+  ScalingPointRow,
+  ScalingFitRow,
+  ScalingFloorRow,
+  IsoFlopRow,
+  IsoFlopOptimumRow,
+  ComputeCurveRow,
+} from './scaling.js';

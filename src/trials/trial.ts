@@ -409,7 +409,13 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     if (last.bestFitness !== undefined) fitnessHistory.push(last.bestFitness);
     const target =
       spec.evalLogDecades !== undefined
-        ? logEvalTarget(evalIndex, spec.evalPoints, spec.evalLogDecades, bySeconds ? totalSeconds : totalSteps, !bySeconds)
+        ? logEvalTarget(
+            evalIndex,
+            spec.evalPoints,
+            spec.evalLogDecades,
+            bySeconds ? totalSeconds : totalSteps,
+            !bySeconds,
+          )
         : bySeconds
           ? (evalIndex * totalSeconds) / spec.evalPoints
           : Math.round((evalIndex * totalSteps) / spec.evalPoints);

@@ -12,7 +12,12 @@ export interface ReferenceReturns {
   readonly random: number;
 }
 
-function meanReturn(envId: string, episodes: number, seedBase: number, act: (obs: Float32Array, env: Env) => number): number {
+function meanReturn(
+  envId: string,
+  episodes: number,
+  seedBase: number,
+  act: (obs: Float32Array, env: Env) => number,
+): number {
   const env = make(envId);
   let total = 0;
   for (let e = 0; e < episodes; e++) {

@@ -24,7 +24,9 @@ export const ScalingConfigSchema = Type.Object(
       minItems: 1,
       description: 'Method names: SGD/Adam and every GA/ES variant (`evoscale run scaling --plan` lists them).',
     }),
-    sizes: positiveList('Training-set sizes in rows (the data axis), nested: a smaller set is inside every larger one.'),
+    sizes: positiveList(
+      'Training-set sizes in rows (the data axis), nested: a smaller set is inside every larger one.',
+    ),
     widths: positiveList('Hidden-layer widths (the capacity axis, with depths).'),
     depths: Type.Array(Type.Integer({ minimum: 1, maximum: 8 }), {
       minItems: 1,
@@ -72,10 +74,15 @@ export const ScalingConfigSchema = Type.Object(
     epsilon: Type.Number({
       exclusiveMinimum: 0,
       maximum: 1,
-      description: 'The report says how much data, capacity and compute each method needs to come within ε of its floor.',
+      description:
+        'The report says how much data, capacity and compute each method needs to come within ε of its floor.',
     }),
     datasetSteps: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: "Rows of a built-in dataset (default: the source's)." }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 2 ** 31 - 1,
+        description: "Rows of a built-in dataset (default: the source's).",
+      }),
     ),
     splitSeed: Type.Optional(
       Type.Integer({
