@@ -188,8 +188,8 @@ export function isoFlopFigure(
           },
           color: {
             field: 'budget',
-            type: 'quantitative',
-            scale: { type: 'log', scheme: 'viridis', reverse: true },
+            type: 'ordinal',
+            scale: { scheme: 'viridis', reverse: true },
             title: 'FLOPs budget',
             legend: { format: '.0e' },
           },

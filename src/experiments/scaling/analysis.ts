@@ -54,6 +54,8 @@ export interface AxisAnalysis {
   readonly forecast?: ForecastValidation;
   /** Why no law was fitted. */
   readonly notFitted?: string;
+  /** Points whose error was below the metric's resolution and was set to it. */
+  readonly clipped: number;
   /** The fitted curve on a log grid over the measured x, with its pointwise 95% bootstrap band (over seeds). */
   readonly band?: readonly { x: number; fit: number; lo: number; hi: number }[];
   /** x where the fitted excess A·x^(−α) falls to ε: how much of this axis the method needs to come within ε of E∞. */
@@ -86,6 +88,12 @@ export interface ScalingAnalysis {
 
 export interface AnalysisOptions {
   readonly epsilon: number;
+  /**
+   * The smallest error a metric can resolve (half a test row for the error rates, half a return step of the
+   * episodes for the return gap): errors below it, a perfect score included, are set to it so that log-space fits
+   * can pass through them, and each axis counts how many were. Absent: no floor (cross-entropy is never 0).
+   */
+  readonly resolution?: Partial<Record<ErrorMetric, number>>;
   /** FLOPs of evaluation point k (k ≥ 1), the same for every trial: budget × 10^(−decades·(P−k)/(P−1)). */
   readonly nominalFlops: (k: number) => number;
 }
@@ -121,20 +129,23 @@ function meansOf(rows: readonly { x: number; y: number }[]): { x: number; value:
 
 /** Fits a saturating law to the rows when it can, with every check the report needs. */
 function fitAxis(
-  base: Omit<AxisAnalysis, 'means' | 'groups'>,
-  rows: readonly { x: number; seed: number; y: number }[],
+  base: Omit<AxisAnalysis, 'means' | 'groups' | 'clipped'>,
+  measured: readonly { x: number; seed: number; y: number }[],
   epsilon: number,
+  floor: number | undefined,
 ): AxisAnalysis {
+  const rows = floor === undefined ? measured : measured.map((r) => (r.y < floor ? { ...r, y: floor } : r));
+  const clipped = floor === undefined ? 0 : measured.filter((r) => r.y < floor).length;
   const groups = groupsOf(rows);
   const means = meansOf(rows);
-  const out = { ...base, groups, means };
+  const out = { ...base, groups, means, clipped };
   const distinct = new Set(rows.map((r) => r.x)).size;
   if (distinct < 3) return { ...out, notFitted: `only ${distinct} distinct ${AXIS_LABELS[base.axis]} values` };
   const bad = rows.find((r) => !(r.y > 0));
   if (bad !== undefined) {
     return {
       ...out,
-      notFitted: `an error of ${bad.y.toPrecision(3)} at x = ${bad.x} (seed ${bad.seed}) is not positive: the curve reaches the floor of what the test set resolves, and a law in log space cannot be fitted through it`,
+      notFitted: `an error of ${bad.y.toPrecision(3)} at x = ${bad.x.toPrecision(3)} (seed ${bad.seed}) is not positive, and a law in log space cannot be fitted through it`,
     };
   }
   try {
@@ -190,6 +201,7 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
           { ...base, axis: 'data', slice: 'final error; at each size the best capacity' },
           dataRows,
           opts.epsilon,
+          opts.resolution?.[metric],
         ),
       );
       const paramRows: { x: number; seed: number; y: number }[] = [];
@@ -202,6 +214,7 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
           { ...base, axis: 'params', slice: `final error; largest training set (${largest} samples)` },
           paramRows,
           opts.epsilon,
+          opts.resolution?.[metric],
         ),
       );
       // Compute: the frontier over capacities at each evaluation point of the largest training set.
@@ -217,12 +230,16 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
           { ...base, axis: 'flops', slice: `compute frontier: at each budget the best capacity; ${largest} samples` },
           flopRows,
           opts.epsilon,
+          opts.resolution?.[metric],
         ),
       );
       const iso: IsoFlopAnalysis['points'][number][] = [];
       for (let k = 1; k < points; k++)
         for (const cap of capacities) {
-          const err = meanOver(cell(largest, capacityKey(cap)), errAt(metric, k));
+          const err = Math.max(
+            opts.resolution?.[metric] ?? 0,
+            meanOver(cell(largest, capacityKey(cap)), errAt(metric, k)),
+          );
           if (err > 0) iso.push({ flops: opts.nominalFlops(k), params: cap.params, err, label: capacityLabel(cap) });
         }
       try {
@@ -239,7 +256,7 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
         if (e === undefined) continue;
         jn.push(c.params);
         jd.push(c.size);
-        je.push(e);
+        je.push(Math.max(opts.resolution?.[metric] ?? 0, e));
       }
       try {
         if (je.some((e) => !(e > 0)))

@@ -74,16 +74,23 @@ export async function writeScalingFigures(
     const iso = analysis.isoflop.filter((i) => i.dataset === dataset && i.metric === PRIMARY_METRIC);
     if (iso.some((i) => i.points.length > 0)) {
       const file = `plots/${tag}_isoflop`;
+      // Six budgets spread over the range keep the lines apart; the report lists the frontier at every budget.
+      const shown = spread(
+        [...new Set(iso.flatMap((i) => i.points.map((p) => p.flops)))].sort((a, b) => a - b),
+        6,
+      );
+      const near = (f: number): boolean => shown.some((v) => Math.abs(v - f) <= 1e-6 * v);
       await renderVegaLite(
         isoFlopFigure(
-          iso.flatMap((i) => i.points.map((p) => ({ method: i.method, flops: p.flops, params: p.params, err: p.err }))),
           iso.flatMap((i) =>
-            (i.frontier?.budgets ?? []).map((b) => ({
-              method: i.method,
-              flops: b.flops,
-              params: b.params,
-              err: b.err,
-            })),
+            i.points
+              .filter((p) => near(p.flops))
+              .map((p) => ({ method: i.method, flops: p.flops, params: p.params, err: p.err })),
+          ),
+          iso.flatMap((i) =>
+            (i.frontier?.budgets ?? [])
+              .filter((b) => near(b.flops))
+              .map((b) => ({ method: i.method, flops: b.flops, params: b.params, err: b.err })),
           ),
           { title: `${dataset}: IsoFLOP curves (largest training set)`, yTitle: METRIC_LABELS[PRIMARY_METRIC] },
         ),
@@ -132,4 +139,10 @@ function computeRows(curves: readonly TrialCurve[]): ComputeCurveRow[] {
     }
   }
   return out;
+}
+
+/** At most `n` values of a sorted list, evenly spread and including both ends. */
+function spread(values: readonly number[], n: number): number[] {
+  if (values.length <= n) return [...values];
+  return Array.from({ length: n }, (_, i) => values[Math.round((i * (values.length - 1)) / (n - 1))]);
 }

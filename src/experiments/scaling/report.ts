@@ -95,7 +95,8 @@ function fitRow(a: AxisAnalysis, epsilon: number): (string | number)[] {
     interval(a.fit.alpha),
     credible ? eps : '—',
     forecast,
-    credible ? 'credible' : `NOT credible: ${(a.credibility?.reasons ?? []).join('; ')}`,
+    (credible ? 'credible' : `NOT credible: ${(a.credibility?.reasons ?? []).join('; ')}`) +
+      (a.clipped > 0 ? ` (${a.clipped} point${a.clipped === 1 ? '' : 's'} at the resolution floor)` : ''),
   ];
 }
 
@@ -220,7 +221,7 @@ ${headline.map((h) => `- ${h}`).join('\n')}
 - Capacities: ${capacities.join(', ')}.
 - Budget ${sci(cfg.trialFlops)} training FLOPs per trial, evaluated at ${cfg.evalPoints} points log-spaced over the last ${cfg.evalDecades} decades (the FLOPs axis and IsoFLOP budgets are these points).
 - Errors: ${ERROR_METRICS.map((m) => METRIC_LABELS[m]).join('; ')}. Return gap from ${cfg.episodes} greedy episodes per point on fixed reset seeds; ${refLines.length > 0 ? `references ${refLines.join('; ')}` : 'no built-in expert, so no return gap'}.
-- Fits: err(x) = E∞ + A·x^(−α) by least squares on log error; 95% percentile intervals from 400 bootstrap resamples of whole seeds; a fit is credible with ≥ 4 distinct x, a non-rising curve, α off its bounds and an α interval narrower than ×10 (src/shared/stats). The forecast refits without the largest x and predicts it; it "held" within ±${Math.round(100 * FORECAST_TOLERANCE)}%. "x to come within ε" is (A/ε)^(1/α), shown for credible fits only.
+- Fits: err(x) = E∞ + A·x^(−α) by least squares on log error; 95% percentile intervals from 400 bootstrap resamples of whole seeds; a fit is credible with ≥ 4 distinct x, a non-rising curve, α off its bounds and an α interval narrower than ×10 (src/shared/stats). Errors below what a metric resolves (half a test row; half a unit of reward per episode for the return gap), a perfect score included, are set to that floor so log-space fits can pass through them; the table counts such points. The forecast refits without the largest x and predicts it; it "held" within ±${Math.round(100 * FORECAST_TOLERANCE)}%. "x to come within ε" is (A/ε)^(1/α), shown for credible fits only.
 - ${r.summaries.length} trials, ${wall.toFixed(0)} s of training wall time in total.
 
 ${sections.join('\n')}

@@ -101,6 +101,23 @@ export function nominalFlops(cfg: ScalingConfig): (k: number) => number {
   return (k) => logEvalTarget(k, cfg.evalPoints, cfg.evalDecades, cfg.trialFlops, false);
 }
 
+/**
+ * The smallest error each metric resolves: half a test row for the error rates; for the return gap, half a unit of
+ * reward over the episodes, relative to the narrowest expert − random span (CartPole's rewards are whole steps).
+ */
+export function resolutionOf(
+  cfg: ScalingConfig,
+  refs: Map<string, ReferenceReturns | undefined>,
+): { action: number; f1: number; return?: number } {
+  const spans = [...refs.values()].filter((r) => r !== undefined).map((r) => Math.abs(r.expert - r.random));
+  const span = spans.length > 0 ? Math.min(...spans) : 0;
+  return {
+    action: 0.5 / cfg.testSize,
+    f1: 0.5 / cfg.testSize,
+    ...(span > 0 && cfg.episodes > 0 ? { return: 0.5 / (cfg.episodes * span) } : {}),
+  };
+}
+
 /** Analysis, figures and report of a finished (or resumed) study. */
 export async function writeScalingOutputs(
   dir: string,
@@ -113,7 +130,11 @@ export async function writeScalingOutputs(
 ): Promise<ScalingAnalysis> {
   const refs = referenceTable(cfg, plan);
   const curves = readCurves(dir, plan, refs);
-  const analysis = analyseScaling(curves, { epsilon: cfg.epsilon, nominalFlops: nominalFlops(cfg) });
+  const analysis = analyseScaling(curves, {
+    epsilon: cfg.epsilon,
+    nominalFlops: nominalFlops(cfg),
+    resolution: resolutionOf(cfg, refs),
+  });
   writeJsonAtomic(join(dir, 'analysis.json'), {
     references: Object.fromEntries(refs),
     analysis,
