@@ -73,7 +73,7 @@ function interval(v: { estimate: number; lo: number; hi: number }): string {
   return `${g3(v.estimate)} [${g3(v.lo)}, ${g3(v.hi)}]`;
 }
 
-function fitRow(a: AxisAnalysis, epsilon: number): (string | number)[] {
+function fitRow(a: AxisAnalysis): (string | number)[] {
   const top = Math.max(...a.means.map((m) => m.x));
   const forecast =
     a.forecast === undefined
@@ -159,7 +159,7 @@ export function writeScalingReport(dir: string, r: ScalingReportInput): string {
             'forecast of the largest x (predicted vs measured)',
             'credibility',
           ],
-          rows.map((a) => fitRow(a, cfg.epsilon)),
+          rows.map((a) => fitRow(a)),
         ),
         '',
       );
