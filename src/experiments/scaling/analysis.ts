@@ -198,7 +198,7 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
       }
       axes.push(
         fitAxis(
-          { ...base, axis: 'data', slice: 'final error; at each size the best capacity' },
+          { ...base, axis: 'data', slice: 'error at the full budget; at each size the best capacity' },
           dataRows,
           opts.epsilon,
           opts.resolution?.[metric],
@@ -211,7 +211,11 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
             paramRows.push({ x: cap.params, seed: t.seed, y: finalErr(metric)(t) as number });
       axes.push(
         fitAxis(
-          { ...base, axis: 'params', slice: `final error; largest training set (${largest} samples)` },
+          {
+            ...base,
+            axis: 'params',
+            slice: `error at the full budget, largest training set (${largest} samples); equal FLOPs, so larger networks take fewer steps`,
+          },
           paramRows,
           opts.epsilon,
           opts.resolution?.[metric],

@@ -100,6 +100,29 @@ function fitRow(a: AxisAnalysis): (string | number)[] {
   ];
 }
 
+/** The measured errors at the largest x (mean [95% CI] over seeds), and whether the best one's CI clears the rest. */
+function measuredComparison(
+  observed: readonly {
+    method: string;
+    last?: { x: number; value: { mean: number; lo: number; hi: number; n: number } };
+  }[],
+): string {
+  const list = observed
+    .map(
+      (o) =>
+        `${o.method} ${g3(o.last?.value.mean ?? NaN)} [${g3(o.last?.value.lo ?? NaN)}, ${g3(o.last?.value.hi ?? NaN)}]`,
+    )
+    .join(', ');
+  const [best, ...rest] = observed;
+  const clear =
+    best?.last !== undefined &&
+    best.last.value.n > 1 &&
+    rest.length > 0 &&
+    rest.every((r) => r.last !== undefined && best.last !== undefined && best.last.value.hi < r.last.value.lo);
+  const x = best?.last?.x ?? NaN;
+  return `Measured at the largest x (${x >= 1e5 ? sci(x) : g3(x)}): ${list}${clear ? `; ${best.method} is lower, with disjoint 95% intervals` : ''} (measured, not a law).`;
+}
+
 /** Which method saturates lower on one axis of one metric, from credible fits whose E∞ intervals do not overlap. */
 export function lowerFloorVerdict(rows: readonly AxisAnalysis[]): string {
   const credible = rows.filter((a) => a.fit !== undefined && a.credibility?.credible === true);
@@ -108,10 +131,7 @@ export function lowerFloorVerdict(rows: readonly AxisAnalysis[]): string {
     .map((a) => ({ method: a.method, last: a.means.at(-1) }))
     .filter((r) => r.last !== undefined)
     .sort((p, q) => (p.last?.value.mean ?? 0) - (q.last?.value.mean ?? 0));
-  const seen =
-    observed.length > 0
-      ? ` Lowest measured error at the largest x: ${observed.map((o) => `${o.method} ${g3(o.last?.value.mean ?? NaN)}`).join(', ')} (measured, not a law).`
-      : '';
+  const seen = observed.length > 0 ? ` ${measuredComparison(observed)}` : '';
   if (credible.length < 2) {
     return `Cannot say from fits: ${credible.length === 0 ? 'no method has' : `only ${credible[0].method} has`} a credible fit${others.length > 0 ? ` (${others.join(', ')}: see the table)` : ''}.${seen}`;
   }
