@@ -108,13 +108,17 @@ export function credibility(fit: SaturatingFit, opts: CredibilityOptions = {}): 
   const means = meansByX(fit.x, fit.y);
   const ys = means.map((m) => m.y);
   const range = Math.max(...ys) - Math.min(...ys);
+  const rises: string[] = [];
   for (let i = 1; i < means.length; i++) {
     const rise = means[i].y - means[i - 1].y;
     if (rise > tol * range && rise > 0) {
-      reasons.push(
-        `non-monotone: the mean error rises from ${fmt(means[i - 1].y)} at ${fmt(means[i - 1].x)} to ${fmt(means[i].y)} at ${fmt(means[i].x)}`,
-      );
+      rises.push(`from ${fmt(means[i - 1].y)} at ${fmt(means[i - 1].x)} to ${fmt(means[i].y)} at ${fmt(means[i].x)}`);
     }
+  }
+  if (rises.length > 0) {
+    reasons.push(
+      `non-monotone: the mean error rises at ${rises.length} of ${means.length - 1} steps (${rises.slice(0, 2).join('; ')}${rises.length > 2 ? '; …' : ''})`,
+    );
   }
   if (fit.atBound.alpha !== null) {
     const b = fit.atBound.alpha === 'lower' ? fit.alphaBounds[0] : fit.alphaBounds[1];
