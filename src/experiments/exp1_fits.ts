@@ -4,16 +4,8 @@
  * a forecast of the largest size from the others and a credibility verdict; then the proposal's "DL shows clear
  * power-law scaling" checked against them.
  */
-import {
-  bootstrapBand,
-  bootstrapSaturatingFit,
-  credibility,
-  forecastValidation,
-  type Credibility,
-  type ForecastValidation,
-  type SaturatingBootstrap,
-} from '../shared/stats/index.js';
-import { EvoscaleError } from '../shared/errors.js';
+import type { Credibility, ForecastValidation, SaturatingBootstrap } from '../shared/stats/index.js';
+import { fitSeedCurve, forecastWords, g3, iv, verdictWords } from './curve_fits.js';
 import type { TrialSummary } from '../trials/trial.js';
 import { groupBy, markdownTable } from './aggregate.js';
 
@@ -23,9 +15,6 @@ export const EXP1_FIT_METRICS = {
   testLoss: { label: 'test loss (cross-entropy)', of: (s: TrialSummary) => s.final.testLoss },
 } as const;
 export type Exp1FitMetric = keyof typeof EXP1_FIT_METRICS;
-
-/** Resamples of the bootstrap and its seed: fixed, so a report is a pure function of the trials. */
-export const EXP1_BOOTSTRAP = { resamples: 1000, seed: 0 } as const;
 
 /** One method × metric: the fit with its intervals, forecast and verdict, or why there is none. */
 export interface Exp1CurveFit {
@@ -40,10 +29,6 @@ export interface Exp1CurveFit {
   band: { x: number; err: number; lo: number; hi: number }[];
 }
 
-function logGrid(lo: number, hi: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)));
-}
-
 /** Fits every method's curve of every metric. `methodLabel` maps method ids to the report's names. */
 export function fitExp1Curves(summaries: readonly TrialSummary[], methodLabel: (id: string) => string): Exp1CurveFit[] {
   const out: Exp1CurveFit[] = [];
@@ -54,51 +39,14 @@ export function fitExp1Curves(summaries: readonly TrialSummary[], methodLabel: (
       const points = trials
         .map((s) => ({ size: s.trainSet.size ?? s.trainSet.rows, seed: s.seed, value: of(s) }))
         .sort((p, q) => p.size - q.size || p.seed - q.seed);
-      const usable = points.filter((p) => Number.isFinite(p.value) && p.value > 0);
-      const groups = [...groupBy(usable, (p) => String(p.seed)).values()].map((g) => ({
-        x: g.map((p) => p.size),
-        y: g.map((p) => p.value),
-      }));
-      const distinct = new Set(usable.map((p) => p.size)).size;
-      let fit: SaturatingBootstrap | null = null;
-      let forecast: ForecastValidation | null = null;
-      let verdict: Credibility;
-      if (distinct < 3) {
-        verdict = { credible: false, reasons: [`only ${distinct} sizes with a positive ${metric}: nothing to fit`] };
-      } else {
-        try {
-          fit = bootstrapSaturatingFit(groups, EXP1_BOOTSTRAP);
-          forecast = forecastValidation(
-            usable.map((p) => p.size),
-            usable.map((p) => p.value),
-          );
-          verdict = credibility(fit.fit, { bootstrap: fit });
-          if (fit.over === 'points') {
-            verdict = {
-              ...verdict,
-              reasons: [...verdict.reasons, 'one seed: the interval resamples points, not seeds'],
-            };
-          }
-        } catch (err) {
-          if (!(err instanceof EvoscaleError)) throw err;
-          verdict = { credible: false, reasons: [`the fit failed: ${err.message}`] };
-        }
-      }
-      const sizes = usable.map((p) => p.size);
-      const band = fit !== null ? bootstrapBand(fit, logGrid(Math.min(...sizes), Math.max(...sizes), 40)) : [];
-      out.push({ method, metric, points, fit, forecast, verdict, band });
+      const curve = fitSeedCurve(
+        points.map((p) => ({ x: p.size, seed: p.seed, value: p.value })),
+        metric,
+      );
+      out.push({ method, metric, points, ...curve });
     }
   }
   return out;
-}
-
-const g3 = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : 'n/a');
-const iv = (i: { estimate: number; lo: number; hi: number }): string => `${g3(i.estimate)} [${g3(i.lo)}, ${g3(i.hi)}]`;
-
-function forecastWords(f: ForecastValidation | null): string {
-  if (f === null) return 'n/a';
-  if (!f.ok) return `not possible (${f.reason})`;
-  return `${g3(f.predicted)} vs ${g3(f.actual)} at ${f.heldOutX} (${f.relativeError >= 0 ? '+' : ''}${(100 * f.relativeError).toFixed(1)}%)`;
 }
 
 /** The fits as a markdown table, one row per method × metric. */
@@ -122,7 +70,7 @@ export function exp1FitTable(fits: readonly Exp1CurveFit[]): string {
       f.fit ? g3(f.fit.fit.a) : 'n/a',
       f.fit ? g3(f.fit.fit.rmsLog) : 'n/a',
       forecastWords(f.forecast),
-      f.verdict.credible ? 'credible' : `NOT credible: ${f.verdict.reasons.join('; ')}`,
+      verdictWords(f.verdict),
     ]),
   );
 }

@@ -11,6 +11,7 @@ import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.j
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
 import { departuresSection, exp2Departures } from './protocol_departures.js';
+import { exp2FitSection } from './exp2_fits.js';
 import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
@@ -212,6 +213,7 @@ Seeds: ${cfg.seeds.join(', ')}; ${splitWords(cfg.splitSeed)} Values are means (Â
 
 ${departuresSection(departures)}${departures.length > 0 ? '\nThe verdicts in the sections below are provisional on that account.\n' : ''}
 ${sections.join('\n')}
+${exp2FitSection(specs, summaries)}
 ## Environment
 - evoscale ${env.evoscale}, Node ${env.node}, ${env.platform}
 - CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; ${describeWhere(env)}

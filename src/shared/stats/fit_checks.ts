@@ -62,6 +62,8 @@ export interface CredibilityOptions {
    * makes the data non-monotone (default 0.1: seed noise of a flat curve is tolerated, a real upturn is not).
    */
   monotoneTolerance?: number;
+  /** …and by more than this fraction of the smaller error (default 0.01), so a flat curve's jitter is not an upturn. */
+  monotoneRelativeTolerance?: number;
 }
 
 /** The verdict, with every reason a fit fails (empty when credible). */
@@ -96,6 +98,7 @@ export function credibility(fit: SaturatingFit, opts: CredibilityOptions = {}): 
   const minDistinct = opts.minDistinctX ?? 4;
   const maxRatio = opts.maxAlphaCiRatio ?? 10;
   const tol = opts.monotoneTolerance ?? 0.1;
+  const relTol = opts.monotoneRelativeTolerance ?? 0.01;
   if (!(maxRatio > 1 && tol >= 0 && minDistinct >= 3)) {
     throw new InvalidArgumentError(
       `credibility: maxAlphaCiRatio ${maxRatio} must be > 1, monotoneTolerance ${tol} ≥ 0, minDistinctX ${minDistinct} ≥ 3`,
@@ -111,7 +114,7 @@ export function credibility(fit: SaturatingFit, opts: CredibilityOptions = {}): 
   const rises: string[] = [];
   for (let i = 1; i < means.length; i++) {
     const rise = means[i].y - means[i - 1].y;
-    if (rise > tol * range && rise > 0) {
+    if (rise > tol * range && rise > relTol * means[i - 1].y && rise > 0) {
       rises.push(`from ${fmt(means[i - 1].y)} at ${fmt(means[i - 1].x)} to ${fmt(means[i].y)} at ${fmt(means[i].x)}`);
     }
   }
