@@ -120,3 +120,14 @@ test('credibility: a clean law with tight intervals is credible', () => {
   const v = credibility(boot.fit, { bootstrap: boot });
   assert.deepEqual(v, { credible: true, reasons: [] });
 });
+
+test('credibility: a flat curve is not a law, whatever α the solver returns', () => {
+  const v = credibility(
+    fitSaturatingPowerLaw(
+      SIZES,
+      SIZES.map(() => 0.66),
+    ),
+  );
+  assert.equal(v.credible, false);
+  assert.match(v.reasons.join(' '), /flat: the fitted error falls by only 0\.0%/);
+});
