@@ -3,6 +3,8 @@ export { renderVegaLite, svgOfVegaLite, pngOfSvg, PlotRenderError, PNG_SCALE } f
 export type { RenderedFigure } from './render.js';
 export { exp1FourPanel } from './exp1.js';
 export type { Exp1Row } from './exp1.js';
+export { scalingFitPanels } from './scaling_fit.js';
+export type { ScalingFitCurve, ScalingFitOptions, ScalingFitPoint } from './scaling_fit.js';
 export { exp2Lines, exp2FinalBars } from './exp2.js';
 export type { Exp2LineRow, Exp2BarRow, Exp2Metric } from './exp2.js';
 export { exp3AggregateReturns, exp3ClImpact, exp3Violins } from './exp3.js';

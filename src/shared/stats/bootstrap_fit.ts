@@ -1,7 +1,12 @@
 /** Confidence intervals of a saturating power law from a bootstrap over seeds (each seed's curve kept whole). */
 import { InvalidArgumentError } from '../errors.js';
 import { CounterRng, RngPurpose } from '../rng/index.js';
-import { fitSaturatingPowerLaw, type SaturatingFit, type SaturatingFitOptions } from './power_law.js';
+import {
+  fitSaturatingPowerLaw,
+  predictSaturating,
+  type SaturatingFit,
+  type SaturatingFitOptions,
+} from './power_law.js';
 
 /** One seed's curve: its errors at its sizes. */
 export interface CurveGroup {
@@ -42,6 +47,8 @@ export interface SaturatingBootstrap {
    * reflects scatter around the curve, not seed-to-seed variation, and the report should say so).
    */
   over: 'seeds' | 'points';
+  /** Each successful resample's parameters, for prediction bands (`bootstrapBand`). */
+  samples: { eInf: number; a: number; alpha: number }[];
 }
 
 /** NumPy's default percentile ('linear': the order statistic at fractional rank q·(n − 1)). */
@@ -89,9 +96,7 @@ export function bootstrapSaturatingFit(groups: readonly CurveGroup[], opts: Boot
   const over = groups.length > 1 ? 'seeds' : 'points';
   const units: CurveGroup[] = over === 'seeds' ? [...groups] : allX.map((x, i) => ({ x: [x], y: [allY[i]] }));
   const rng = CounterRng.from(opts.seed, RngPurpose.bootstrap);
-  const eInf: number[] = [];
-  const a: number[] = [];
-  const alpha: number[] = [];
+  const samples: SaturatingBootstrap['samples'] = [];
   let failed = 0;
   for (let b = 0; b < resamples; b++) {
     const xs: number[] = [];
@@ -103,9 +108,7 @@ export function bootstrapSaturatingFit(groups: readonly CurveGroup[], opts: Boot
     }
     try {
       const f = fitSaturatingPowerLaw(xs, ys, fitOpts);
-      eInf.push(f.eInf);
-      a.push(f.a);
-      alpha.push(f.alpha);
+      samples.push({ eInf: f.eInf, a: f.a, alpha: f.alpha });
     } catch (err) {
       if (!(err instanceof InvalidArgumentError)) throw err;
       failed++;
@@ -113,12 +116,40 @@ export function bootstrapSaturatingFit(groups: readonly CurveGroup[], opts: Boot
   }
   return {
     fit,
-    eInf: interval(fit.eInf, eInf, confidence),
-    a: interval(fit.a, a, confidence),
-    alpha: interval(fit.alpha, alpha, confidence),
+    eInf: interval(
+      fit.eInf,
+      samples.map((p) => p.eInf),
+      confidence,
+    ),
+    a: interval(
+      fit.a,
+      samples.map((p) => p.a),
+      confidence,
+    ),
+    alpha: interval(
+      fit.alpha,
+      samples.map((p) => p.alpha),
+      confidence,
+    ),
     confidence,
     resamples,
     failed,
     over,
+    samples,
   };
+}
+
+/** The fitted curve at each x with the percentile band of the resampled curves there (same coverage as the fit's). */
+export function bootstrapBand(
+  boot: SaturatingBootstrap,
+  xs: readonly number[],
+): { x: number; err: number; lo: number; hi: number }[] {
+  return xs.map((x) => {
+    const band = interval(
+      predictSaturating(boot.fit, x),
+      boot.samples.map((p) => predictSaturating(p, x)),
+      boot.confidence,
+    );
+    return { x, err: band.estimate, lo: band.lo, hi: band.hi };
+  });
 }

@@ -62,6 +62,13 @@ export interface CredibilityOptions {
    * makes the data non-monotone (default 0.1: seed noise of a flat curve is tolerated, a real upturn is not).
    */
   monotoneTolerance?: number;
+  /** …and by more than this fraction of the smaller error (default 0.01), so a flat curve's jitter is not an upturn. */
+  monotoneRelativeTolerance?: number;
+  /**
+   * The fitted error must fall by at least this fraction over the sizes fitted (default 0.05): a flat curve has
+   * no exponent to speak of, whatever the solver returns for α.
+   */
+  minRelativeDrop?: number;
 }
 
 /** The verdict, with every reason a fit fails (empty when credible). */
@@ -88,7 +95,7 @@ export function meansByX(x: readonly number[], y: readonly number[]): { x: numbe
 }
 
 /**
- * Whether `fit` may be drawn and reported as a law. Not credible when it has too few distinct x, the data rise
+ * Whether `fit` may be drawn and reported as a law. Not credible when it has too few distinct x, is flat, the data rise
  * with x (a saturating law cannot describe an upturn), α ends on a bound of its range (the data do not pin it),
  * the solver did not converge, or the bootstrap interval of α spans an order of magnitude or more.
  */
@@ -96,6 +103,7 @@ export function credibility(fit: SaturatingFit, opts: CredibilityOptions = {}): 
   const minDistinct = opts.minDistinctX ?? 4;
   const maxRatio = opts.maxAlphaCiRatio ?? 10;
   const tol = opts.monotoneTolerance ?? 0.1;
+  const relTol = opts.monotoneRelativeTolerance ?? 0.01;
   if (!(maxRatio > 1 && tol >= 0 && minDistinct >= 3)) {
     throw new InvalidArgumentError(
       `credibility: maxAlphaCiRatio ${maxRatio} must be > 1, monotoneTolerance ${tol} ≥ 0, minDistinctX ${minDistinct} ≥ 3`,
@@ -108,13 +116,27 @@ export function credibility(fit: SaturatingFit, opts: CredibilityOptions = {}): 
   const means = meansByX(fit.x, fit.y);
   const ys = means.map((m) => m.y);
   const range = Math.max(...ys) - Math.min(...ys);
+  const rises: string[] = [];
   for (let i = 1; i < means.length; i++) {
     const rise = means[i].y - means[i - 1].y;
-    if (rise > tol * range && rise > 0) {
-      reasons.push(
-        `non-monotone: the mean error rises from ${fmt(means[i - 1].y)} at ${fmt(means[i - 1].x)} to ${fmt(means[i].y)} at ${fmt(means[i].x)}`,
-      );
+    if (rise > tol * range && rise > relTol * means[i - 1].y && rise > 0) {
+      rises.push(`from ${fmt(means[i - 1].y)} at ${fmt(means[i - 1].x)} to ${fmt(means[i].y)} at ${fmt(means[i].x)}`);
     }
+  }
+  if (rises.length > 0) {
+    reasons.push(
+      `non-monotone: the mean error rises at ${rises.length} of ${means.length - 1} steps (${rises.slice(0, 2).join('; ')}${rises.length > 2 ? '; …' : ''})`,
+    );
+  }
+  const minDrop = opts.minRelativeDrop ?? 0.05;
+  const xLo = Math.min(...fit.x);
+  const xHi = Math.max(...fit.x);
+  const top = predictSaturating(fit, xLo);
+  const drop = (top - predictSaturating(fit, xHi)) / top;
+  if (!(drop >= minDrop)) {
+    reasons.push(
+      `flat: the fitted error falls by only ${(100 * drop).toFixed(1)}% from ${fmt(xLo)} to ${fmt(xHi)} (a law needs ${Math.round(100 * minDrop)}%)`,
+    );
   }
   if (fit.atBound.alpha !== null) {
     const b = fit.atBound.alpha === 'lower' ? fit.alphaBounds[0] : fit.alphaBounds[1];

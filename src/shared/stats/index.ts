@@ -7,7 +7,7 @@ export { studentTCdf, studentTQuantile } from './student_t.js';
 export { lnGamma, lnBeta, gammaP, gammaQ, incompleteBeta, normalCdf } from './special.js';
 export { fitSaturatingPowerLaw, predictSaturating } from './power_law.js';
 export type { SaturatingFit, SaturatingFitOptions } from './power_law.js';
-export { bootstrapSaturatingFit, percentile } from './bootstrap_fit.js';
+export { bootstrapBand, bootstrapSaturatingFit, percentile } from './bootstrap_fit.js';
 export type { BootstrapFitOptions, BootstrapInterval, CurveGroup, SaturatingBootstrap } from './bootstrap_fit.js';
 export { credibility, forecastValidation, meansByX } from './fit_checks.js';
 export type { Credibility, CredibilityOptions, ForecastValidation } from './fit_checks.js';
