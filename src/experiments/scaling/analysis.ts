@@ -95,7 +95,7 @@ export interface AnalysisOptions {
    */
   readonly resolution?: Partial<Record<ErrorMetric, number>>;
   /** FLOPs of evaluation point k (k ≥ 1), the same for every trial: budget × 10^(−decades·(P−k)/(P−1)). */
-  readonly nominalFlops: (k: number) => number;
+  readonly nominalFlops?: (k: number) => number;
 }
 
 const capacityKey = (c: TrialCurve): string => `${c.width}x${c.depth}`;
@@ -227,7 +227,12 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
         const best = bestBy(capacities, (cap) => meanOver(cell(largest, capacityKey(cap)), errAt(metric, k)));
         if (best !== undefined)
           for (const t of cell(largest, capacityKey(best)))
-            flopRows.push({ x: opts.nominalFlops(k), seed: t.seed, y: errAt(metric, k)(t) as number });
+            flopRows.push({
+              // With a wall-clock budget the points are not at planned FLOPs: each seed's point is where it got.
+              x: opts.nominalFlops?.(k) ?? t.points[k].flops,
+              seed: t.seed,
+              y: errAt(metric, k)(t) as number,
+            });
       }
       axes.push(
         fitAxis(
@@ -244,9 +249,12 @@ export function analyseScaling(curves: readonly TrialCurve[], opts: AnalysisOpti
             opts.resolution?.[metric] ?? 0,
             meanOver(cell(largest, capacityKey(cap)), errAt(metric, k)),
           );
-          if (err > 0) iso.push({ flops: opts.nominalFlops(k), params: cap.params, err, label: capacityLabel(cap) });
+          if (err > 0 && opts.nominalFlops !== undefined)
+            iso.push({ flops: opts.nominalFlops(k), params: cap.params, err, label: capacityLabel(cap) });
         }
       try {
+        if (opts.nominalFlops === undefined)
+          throw new InvalidArgumentError('trials ran on wall-clock budgets, so capacities did not reach equal FLOPs');
         isoflop.push({ ...base, points: iso, frontier: isoFlopFrontier(iso) });
       } catch (err) {
         if (!(err instanceof InvalidArgumentError)) throw err;

@@ -39,9 +39,12 @@ export function protocolDepartures(cfg: ScalingConfig, preset: string): string[]
     "The proposal fixes each experiment's network (4→64→32→2 ReLU in experiment 1, in→50→out tanh in experiment 2) and " +
       'does not run a capacity or compute grid; this study extends its question ("as dataset size, model capacity and ' +
       'FLOPs increase") beyond its protocol, so no number here is a reproduction of a proposal figure.',
-    `Every trial spends the same training compute, ${sci(cfg.trialFlops)} FLOPs (forward = 2·in·out per layer and sample, ` +
-      "backward = 2× forward; NE counts every agent's forward passes), not the proposal's 150 epochs / 100 generations " +
-      '(experiment 1) or equal wall-clock runs "until stopped" (experiment 2).',
+    cfg.budgetSeconds === undefined
+      ? `Every trial spends the same training compute, ${sci(cfg.trialFlops)} FLOPs (forward = 2·in·out per layer and ` +
+        "sample, backward = 2× forward; NE counts every agent's forward passes), not the proposal's 150 epochs / 100 " +
+        'generations (experiment 1) or equal wall-clock runs "until stopped" (experiment 2).'
+      : `Every trial ran for ${cfg.budgetSeconds} s of wall time (not bit-reproducible), so trials reached different ` +
+        'FLOPs: the FLOPs axis uses the FLOPs each trial reached, and there is no IsoFLOP analysis.',
     "Neuroevolution fitness is scored on mini-batches of the methods' batch size (32), as the proposal's text says; " +
       'its code scored 100× that (3,200 rows), which favours the GA (issue #17).',
     `The test set is ${cfg.testSize} held-out rows per seed (the proposal: 5k rows in experiment 1, 10% in experiment 2).`,
@@ -57,14 +60,11 @@ export function protocolDepartures(cfg: ScalingConfig, preset: string): string[]
     out.push(
       `${cfg.seeds.length} seed${cfg.seeds.length === 1 ? '' : 's'}: bootstrap intervals over so few seeds are rough.`,
     );
-  if (preset === 'laptop')
+  if (preset === 'laptop' || cfg.sizes.length * cfg.widths.length * cfg.depths.length < 64)
     out.push(
-      'The laptop preset is a small grid (two methods, five sizes, four widths, one depth, 1e9 FLOPs per trial): enough ' +
-        'to exercise every fit, too small to settle a scaling law. Judgements below are provisional.',
-    );
-  if (cfg.budgetSeconds !== undefined)
-    out.push(
-      `Trials ran for ${cfg.budgetSeconds} s of wall time each instead of a FLOPs budget (not bit-reproducible).`,
+      `A small grid (preset ${preset}: ${cfg.methods.length} methods × ${cfg.sizes.length} sizes × ` +
+        `${cfg.widths.length * cfg.depths.length} capacities × ${cfg.seeds.length} seeds): enough to exercise every ` +
+        'fit, too small to settle a scaling law. Judgements below are provisional.',
     );
   return out;
 }
@@ -239,7 +239,7 @@ ${headline.map((h) => `- ${h}`).join('\n')}
 - Preset \`${r.preset}\`; datasets ${cfg.datasets.join(', ')}; methods ${cfg.methods.join(', ')}; seeds ${cfg.seeds.join(', ')}.
 - Training sizes ${cfg.sizes.join(', ')} (nested prefixes of one shuffle per seed; ${cfg.testSize} held-out test rows).
 - Capacities: ${capacities.join(', ')}.
-- Budget ${sci(cfg.trialFlops)} training FLOPs per trial, evaluated at ${cfg.evalPoints} points log-spaced over the last ${cfg.evalDecades} decades (the FLOPs axis and IsoFLOP budgets are these points).
+- Budget ${cfg.budgetSeconds === undefined ? `${sci(cfg.trialFlops)} training FLOPs` : `${cfg.budgetSeconds} s of wall time`} per trial, evaluated at ${cfg.evalPoints} points log-spaced over the last ${cfg.evalDecades} decades (the FLOPs axis and IsoFLOP budgets are these points).
 - Errors: ${ERROR_METRICS.map((m) => METRIC_LABELS[m]).join('; ')}. Return gap from ${cfg.episodes} greedy episodes per point on fixed reset seeds; ${refLines.length > 0 ? `references ${refLines.join('; ')}` : 'no built-in expert, so no return gap'}.
 - Fits: err(x) = E∞ + A·x^(−α) by least squares on log error; 95% percentile intervals from 400 bootstrap resamples of whole seeds; a fit is credible with ≥ 4 distinct x, a non-rising curve, α off its bounds and an α interval narrower than ×10 (src/shared/stats). Errors below what a metric resolves (half a test row; half a unit of reward per episode for the return gap), a perfect score included, are set to that floor so log-space fits can pass through them; the table counts such points. The forecast refits without the largest x and predicts it; it "held" within ±${Math.round(100 * FORECAST_TOLERANCE)}%. "x to come within ε" is (A/ε)^(1/α), shown for credible fits only.
 - ${r.summaries.length} trials, ${wall.toFixed(0)} s of training wall time in total.

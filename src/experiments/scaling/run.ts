@@ -132,7 +132,7 @@ export async function writeScalingOutputs(
   const curves = readCurves(dir, plan, refs);
   const analysis = analyseScaling(curves, {
     epsilon: cfg.epsilon,
-    nominalFlops: nominalFlops(cfg),
+    ...(cfg.budgetSeconds === undefined ? { nominalFlops: nominalFlops(cfg) } : {}),
     resolution: resolutionOf(cfg, refs),
   });
   writeJsonAtomic(join(dir, 'analysis.json'), {
