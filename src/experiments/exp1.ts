@@ -7,7 +7,9 @@ import { EXP1_MLP, paramCount, describeSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
-import { exp1FourPanel, renderVegaLite } from '../plots/index.js';
+import { exp1FourPanel, renderVegaLite, scalingFitPanels } from '../plots/index.js';
+import { EXP1_FIT_METRICS, exp1FitTable, fitExp1Curves, powerLawFinding, type Exp1CurveFit } from './exp1_fits.js';
+import { departuresSection, exp1Departures } from './protocol_departures.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
@@ -208,6 +210,43 @@ export function exp1Findings(rows: readonly Exp1Row[]): string[] {
   return out;
 }
 
+/** The fits as aggregate.json records them (no per-resample parameters). */
+function fitJson(f: Exp1CurveFit): Record<string, unknown> {
+  return {
+    method: f.method,
+    metric: f.metric,
+    credible: f.verdict.credible,
+    reasons: f.verdict.reasons,
+    ...(f.fit !== null
+      ? {
+          eInf: f.fit.eInf,
+          a: f.fit.a,
+          alpha: f.fit.alpha,
+          rmsLog: f.fit.fit.rmsLog,
+          resamples: f.fit.resamples,
+          failedResamples: f.fit.failed,
+          resampledOver: f.fit.over,
+        }
+      : {}),
+    forecast: f.forecast === null ? null : f.forecast.ok ? { ...f.forecast, fit: undefined } : f.forecast,
+  };
+}
+
+/** The log–log figure of the fits: credible fits drawn with their bands, every seed's point shown. */
+function exp1FitFigure(fits: readonly Exp1CurveFit[]) {
+  const panel = (f: Exp1CurveFit): string => EXP1_FIT_METRICS[f.metric].label.replace(/^t/, 'T');
+  return scalingFitPanels(
+    fits.flatMap((f) => f.points.map((p) => ({ method: f.method, panel: panel(f), x: p.size, value: p.value }))),
+    fits
+      .filter((f) => f.fit !== null && f.verdict.credible)
+      .map((f) => ({ method: f.method, panel: panel(f), grid: f.band, eInf: f.fit?.fit.eInf ?? 0 })),
+    {
+      xTitle: 'Training set size (samples, log scale)',
+      title: 'Experiment 1: test error and loss against data, with saturating power-law fits',
+    },
+  );
+}
+
 /** Aggregates summaries into the figure, aggregate.json and report.md (also used by `evoscale plot`). */
 export async function writeExp1Outputs(
   dir: string,
@@ -227,8 +266,18 @@ export async function writeExp1Outputs(
     episodeReturn: clampCi(ci(g.map((s) => s.final.meanReturn ?? NaN)), ...returnRange(cfg.envId)),
     wallSeconds: g.reduce((a, s) => a + s.wallSeconds, 0),
   }));
-  writeJsonAtomic(join(dir, 'aggregate.json'), { rows, environment: env });
+  const label = (id: string): string =>
+    id === 'dl_adam' ? 'DL (Adam)' : id === 'ga_tournament' ? 'GA (tournament)' : id;
+  const fits = fitExp1Curves(summaries, label);
+  const departures = exp1Departures(cfg);
+  writeJsonAtomic(join(dir, 'aggregate.json'), {
+    rows,
+    fits: fits.map(fitJson),
+    protocolDepartures: departures,
+    environment: env,
+  });
   const fig = await renderVegaLite(exp1FourPanel(rows), join(dir, 'plots', 'exp1_scaling'));
+  const fitFig = await renderVegaLite(exp1FitFigure(fits), join(dir, 'plots', 'exp1_fits'));
   const table = markdownTable(
     ['method', 'train samples', 'test action match %', 'mean return (50 episodes)', 'FLOPs', 'wall s'],
     rows.map((r) => [
@@ -255,8 +304,22 @@ ${table}
 
 FLOPs follow the proposal's counting: 2 per multiply-add, forward only for GA fitness, forward + backward (3×) for DL.
 
-## What this run shows, against the proposal's findings
+${departuresSection(departures)}
+## What this run shows, against the proposal's findings${departures.length > 0 ? ' (provisional: see the departures above)' : ''}
 ${findings.map((f) => `- ${f}`).join('\n')}
+- ${powerLawFinding(fits, 'DL (Adam)')}
+
+## Scaling fits on log–log axes
+
+Each method's per-seed test error and test loss against training-set size, fitted with the saturating power law
+err(n) = E∞ + A·n^(−α) by least squares on log(err) (E∞ ≥ 0, A > 0, 0 ≤ α ≤ 5), with 95% percentile intervals from
+${fits.find((f) => f.fit !== null)?.fit?.resamples ?? 0} bootstrap resamples over seeds (each seed's curve kept whole). The forecast refits without the largest
+size and predicts it. A fit is NOT credible with fewer than 4 sizes, mean error rising with size, α on a bound of its
+range, or an α interval spanning an order of magnitude; such fits are not drawn as laws.
+
+![Scaling fits](plots/exp1_fits.png)
+
+${exp1FitTable(fits)}
 
 ## Environment
 - evoscale ${env.evoscale}, Node ${env.node}, ${env.platform}
@@ -266,7 +329,7 @@ ${findings.map((f) => `- ${f}`).join('\n')}
 \`\`\`sh
 ${command}
 \`\`\`
-Per-trial results: \`trials/<id>/{config.json,metrics.jsonl,summary.json,checkpoints/}\`. Figure files: ${fig.svgPath.split('/').pop()}, ${fig.pngPath.split('/').pop()}.
+Per-trial results: \`trials/<id>/{config.json,metrics.jsonl,summary.json,checkpoints/}\`. Figure files: ${[fig, fitFig].flatMap((f) => [f.svgPath, f.pngPath].map((p) => p.split('/').pop())).join(', ')}.
 `;
   writeFileAtomic(join(dir, 'report.md'), report);
 }

@@ -10,6 +10,8 @@ import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
+import { departuresSection, exp2Departures } from './protocol_departures.js';
+import { exp2FitSection } from './exp2_fits.js';
 import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
@@ -194,7 +196,8 @@ ${markdownTable(['method', 'test macro-F1 (sampled, 10 trials)', 'test CE', 'tes
 ${verdict}
 `);
   }
-  writeJsonAtomic(join(dir, 'aggregate.json'), { rows: aggregate, environment: env });
+  const departures = exp2Departures(cfg, specs);
+  writeJsonAtomic(join(dir, 'aggregate.json'), { rows: aggregate, protocolDepartures: departures, environment: env });
   const budget =
     cfg.budgetSeconds !== undefined
       ? `equal wall-clock time: ${cfg.budgetSeconds} s per trial (NOT bit-reproducible)`
@@ -208,7 +211,9 @@ Network ${describeSpec(specs[0]?.model ?? expMlp(4, 2))} per dataset. Batch 32 f
 Budget mode: ${budget}. Macro-F1 is scored on actions sampled from each policy (10 trials), as the proposal does.
 Seeds: ${cfg.seeds.join(', ')}; ${splitWords(cfg.splitSeed)} Values are means (± half-width of the 95% CI across seeds where there is more than one).
 
+${departuresSection(departures)}${departures.length > 0 ? '\nThe verdicts in the sections below are provisional on that account.\n' : ''}
 ${sections.join('\n')}
+${exp2FitSection(specs, summaries)}
 ## Environment
 - evoscale ${env.evoscale}, Node ${env.node}, ${env.platform}
 - CPU: ${env.cpu} (${env.cores} cores); backend: ${env.backend}; ${describeWhere(env)}

@@ -3,6 +3,8 @@ export { renderVegaLite, svgOfVegaLite, pngOfSvg, PlotRenderError, PNG_SCALE } f
 export type { RenderedFigure } from './render.js';
 export { exp1FourPanel } from './exp1.js';
 export type { Exp1Row } from './exp1.js';
+export { scalingFitPanels } from './scaling_fit.js';
+export type { ScalingFitCurve, ScalingFitOptions, ScalingFitPoint } from './scaling_fit.js';
 export { exp2Lines, exp2FinalBars } from './exp2.js';
 export type { Exp2LineRow, Exp2BarRow, Exp2Metric } from './exp2.js';
 export { exp3AggregateReturns, exp3ClImpact, exp3Violins } from './exp3.js';
@@ -22,3 +24,12 @@ export {
 export { THEME, FONT_FAMILY } from './theme.js';
 export { FontNotFoundError } from './fonts.js';
 export { FontFormatError } from './font_metrics.js';
+export { scalingAxisFigure, isoFlopFigure, computeCurvesFigure } from './scaling.js';
+export type {
+  ScalingPointRow,
+  ScalingFitRow,
+  ScalingFloorRow,
+  IsoFlopRow,
+  IsoFlopOptimumRow,
+  ComputeCurveRow,
+} from './scaling.js';

@@ -36,7 +36,7 @@ export interface Budget {
 }
 
 export interface TrialSpec {
-  readonly experiment: 'exp1' | 'exp2' | 'exp3';
+  readonly experiment: 'exp1' | 'exp2' | 'exp3' | 'scaling';
   /** Unique within the experiment; also the folder name. */
   readonly id: string;
   readonly envId: string;
@@ -58,6 +58,16 @@ export interface TrialSpec {
   readonly budget: Budget;
   /** Test-set evaluations spread evenly over the budget (runtime % axis). */
   readonly evalPoints: number;
+  /**
+   * Spread the evaluations log-evenly instead, over the last this many decades of the budget (the scaling study's
+   * compute curves): point k of P sits at budget × 10^(−decades·(P−k)/(P−1)). Absent: evenly spaced.
+   */
+  readonly evalLogDecades?: number;
+  /**
+   * Episodes of greedy play in the env at every evaluation point (recorded as `meanReturn`), on the same reset
+   * seeds as the final `evalEpisodes`, so a curve's points are comparable. Absent: none.
+   */
+  readonly curveEpisodes?: number;
   /** Episodes of greedy play in the env at the end (0 = none). */
   readonly evalEpisodes: number;
   /** Checkpoint after every this many evaluation points. */
@@ -80,6 +90,8 @@ export interface MetricRecord extends Partial<TestMetrics> {
   wallSeconds: number;
   flops: number;
   trainLoss?: number;
+  /** Mean greedy return over `curveEpisodes` episodes, when the spec asks for them. */
+  meanReturn?: number;
   bestFitness?: number;
   medianFitness?: number;
 }
@@ -307,6 +319,21 @@ export function loadTrialBackend(spec: TrialSpec, fallback: BackendName = 'auto'
   return loadBackend(asked === 'auto' ? fallback : asked);
 }
 
+/** Reset seed of a trial's first evaluation episode (the others follow it): the same for every method of a seed. */
+export function episodeSeedBase(seed: number): number {
+  return 1_000_000 + seed * 1000;
+}
+
+/**
+ * Where the `k`-th of `points` log-spaced evaluations falls: `total` × 10^(−decades·(points−k)/(points−1)), so the
+ * last is at the end of the budget. In steps it is rounded and at least k, so early points do not pile onto step 1.
+ */
+export function logEvalTarget(k: number, points: number, decades: number, total: number, whole: boolean): number {
+  if (k > points) return Number.POSITIVE_INFINITY;
+  const share = points === 1 ? 1 : Math.pow(10, (-decades * (points - k)) / (points - 1));
+  return whole ? Math.max(k, Math.round(share * total)) : share * total;
+}
+
 /** Runs (or resumes) a trial to completion and returns its summary; writes every result file on the way. */
 export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hooks: TrialHooks = {}): TrialSummary {
   const done = dir.summary();
@@ -335,18 +362,29 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const fitnessHistory = cp?.fitnessHistory ?? [];
   const startWall = cp?.wallSeconds ?? 0;
   const t0 = performance.now();
-  const elapsed = (): number => startWall + (performance.now() - t0) / 1000;
+  // Rollouts at evaluation points measure the policy, not training: their time is kept off the wall-clock axis.
+  let rolloutSeconds = 0;
+  const elapsed = (): number => startWall + (performance.now() - t0) / 1000 - rolloutSeconds;
   const progress = (): number => (bySeconds ? Math.min(1, elapsed() / totalSeconds) : step / totalSteps);
 
   const record = (extra: Partial<MetricRecord>): void => {
-    const m = evaluateOnData(spec.model, learner.params(), data.test, spec.seed, evalIndex);
+    const params = learner.params();
+    const m = evaluateOnData(spec.model, params, data.test, spec.seed, evalIndex);
+    const wallSeconds = elapsed();
+    let play: { mean: number } | undefined;
+    if (spec.curveEpisodes !== undefined) {
+      const r0 = performance.now();
+      play = meanEpisodeReturn(spec.envId, spec.model, params, spec.curveEpisodes, episodeSeedBase(spec.seed));
+      rolloutSeconds += (performance.now() - r0) / 1000;
+    }
     const rec: MetricRecord = {
       step,
       runtimePct: 100 * progress(),
-      wallSeconds: elapsed(),
+      wallSeconds,
       flops: learner.flops(),
       ...extra,
       ...m,
+      ...(play !== undefined ? { meanReturn: play.mean } : {}),
     };
     dir.appendMetric(rec);
     evalIndex++;
@@ -369,9 +407,18 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     last = learner.step();
     step++;
     if (last.bestFitness !== undefined) fitnessHistory.push(last.bestFitness);
-    const target = bySeconds
-      ? (evalIndex * totalSeconds) / spec.evalPoints
-      : Math.round((evalIndex * totalSteps) / spec.evalPoints);
+    const target =
+      spec.evalLogDecades !== undefined
+        ? logEvalTarget(
+            evalIndex,
+            spec.evalPoints,
+            spec.evalLogDecades,
+            bySeconds ? totalSeconds : totalSteps,
+            !bySeconds,
+          )
+        : bySeconds
+          ? (evalIndex * totalSeconds) / spec.evalPoints
+          : Math.round((evalIndex * totalSteps) / spec.evalPoints);
     if ((bySeconds ? elapsed() : step) >= target) record(last);
     if ((step & 63) === 0) hooks.onProgress?.(progress(), 1);
   }
@@ -382,7 +429,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const final = evaluateOnData(spec.model, params, data.test, spec.seed, 1_000_000);
   const play =
     spec.evalEpisodes > 0
-      ? meanEpisodeReturn(spec.envId, spec.model, params, spec.evalEpisodes, 1_000_000 + spec.seed * 1000)
+      ? meanEpisodeReturn(spec.envId, spec.model, params, spec.evalEpisodes, episodeSeedBase(spec.seed))
       : undefined;
   const summary: TrialSummary = {
     id: spec.id,

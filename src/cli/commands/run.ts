@@ -23,6 +23,14 @@ import { parseFractionList, parseIntOption, parseList, parseNumberList } from '.
 import { claimResultsDir } from '../../experiments/results_dir.js';
 import { startServerFromFlags } from './coordinator.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
+import {
+  registerScalingOptions,
+  scalingConfigFromFlags,
+  scalingPlanJson,
+  SCALING_ONLY_FLAGS,
+  type ScalingFlags,
+} from './scaling.js';
+import { planScaling, runScaling } from '../../experiments/scaling/run.js';
 
 interface RunFlags {
   config?: string;
@@ -158,11 +166,13 @@ const CLUSTER_FLAGS = [
   'missedHeartbeats',
 ];
 const EXP3_ONLY = ['data', 'participants', 'envs', 'policy', 'synthParticipants', 'synthDays'];
+const SCALING_ONLY: readonly string[] = SCALING_ONLY_FLAGS;
 
 /** Flags each experiment ignores: given on the command line, they are refused rather than silently dropped. */
-const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3', readonly string[]> = {
-  exp1: ['fractions', 'budget', 'sgdSteps', 'budgetSeconds', ...EXP3_ONLY],
-  exp2: ['sizes', 'epochs', 'generations', ...EXP3_ONLY],
+const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling', readonly string[]> = {
+  exp1: ['fractions', 'budget', 'sgdSteps', 'budgetSeconds', ...EXP3_ONLY, ...SCALING_ONLY],
+  exp2: ['sizes', 'epochs', 'generations', ...EXP3_ONLY, ...SCALING_ONLY],
+  scaling: ['fractions', 'budget', 'sgdSteps', 'epochs', 'generations', ...EXP3_ONLY],
   exp3: [
     'dataset',
     'sizes',
@@ -173,6 +183,7 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3', readonly string[]> = {
     'threads',
     'workers',
     ...CLUSTER_FLAGS,
+    ...SCALING_ONLY,
   ],
 };
 
@@ -182,7 +193,7 @@ const flagName = (attr: string): string => '--' + attr.replace(/[A-Z]/g, (c) => 
  * Refuses flags typed on the command line (not defaults, not EVOSCALE_* variables, which a deployment may set for
  * every command) that `experiment` would ignore, and cluster flags without --coordinator.
  */
-export function refuseInapplicableFlags(experiment: 'exp1' | 'exp2' | 'exp3', cmd: Command): void {
+export function refuseInapplicableFlags(experiment: 'exp1' | 'exp2' | 'exp3' | 'scaling', cmd: Command): void {
   const typed = (attr: string): boolean => cmd.getOptionValueSource(attr) === 'cli';
   const bad = NOT_FOR[experiment].filter(typed);
   if (bad.length > 0) {
@@ -208,8 +219,10 @@ export function refuseInapplicableFlags(experiment: 'exp1' | 'exp2' | 'exp3', cm
 export function registerRunCommand(program: Command): void {
   const run = program
     .command('run')
-    .description('Run experiment 1, 2 or 3 of the research proposal: trials, results/, figures and report.md')
-    .argument('<experiment>', 'exp1 | exp2 | exp3')
+    .description(
+      'Run experiment 1, 2 or 3 of the research proposal, or the scaling study: trials, results/, figures and report.md',
+    )
+    .argument('<experiment>', 'exp1 | exp2 | exp3 | scaling')
     .option(
       '--config <file>',
       'JSON or YAML file with any of the settings below (flags override it); schemas/<exp>.schema.json lists them',
@@ -267,9 +280,11 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--heartbeat-ms <ms>', 'with --coordinator: heartbeat interval with workers', '1000')
     .option('--missed-heartbeats <n>', 'with --coordinator: heartbeats a worker may miss before its trial moves', '5');
-  registerExp3Options(run).action(async (experiment: string, flags: RunFlags & Exp3Flags, cmd: Command) => {
-    if (experiment !== 'exp1' && experiment !== 'exp2' && experiment !== 'exp3') {
-      throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2 or exp3`);
+  registerScalingOptions(run);
+  type Flags = RunFlags & Exp3Flags & ScalingFlags;
+  registerExp3Options(run).action(async (experiment: string, flags: Flags, cmd: Command) => {
+    if (experiment !== 'exp1' && experiment !== 'exp2' && experiment !== 'exp3' && experiment !== 'scaling') {
+      throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2, exp3 or scaling`);
     }
     refuseInapplicableFlags(experiment, cmd);
     if (flags.plan && (flags.resume || flags.overwrite)) {
@@ -300,6 +315,18 @@ export function registerRunCommand(program: Command): void {
       throw new InvalidArgumentError('--plan prints the trials without running them; drop --coordinator');
     }
     const command = `npx evoscale ${process.argv.slice(2).join(' ')}`;
+    if (experiment === 'scaling') {
+      const { preset, config } = scalingConfigFromFlags(flags);
+      if (flags.plan) {
+        process.stdout.write(scalingPlanJson(preset, config));
+        return;
+      }
+      const progress = createProgress(planScaling(config).map((p) => ({ id: p.spec.id, weight: p.plannedFlops })));
+      await runHoldingOut(flags, claim(), progress, workers, command, 'scaling study', (o) =>
+        runScaling(config, { ...o, preset }),
+      );
+      return;
+    }
     if (experiment === 'exp1') {
       const cfg = exp1Config(flags);
       if (flags.plan) {

@@ -39,8 +39,10 @@ export interface TrialRunner {
 export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
   const spec: TrialSpec = validateTrialSpec(trial, `trial ${trialId}`);
   if (spec.id !== trialId) throw new InvalidArgumentError(`trial spec id ${spec.id} does not match trial ${trialId}`);
-  if (spec.experiment !== 'exp1' && spec.experiment !== 'exp2') {
-    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1 or exp2, got ${spec.experiment}`);
+  if (spec.experiment === 'exp3') {
+    throw new InvalidArgumentError(
+      `trial ${trialId}: experiment must be exp1, exp2 or scaling, got ${spec.experiment}`,
+    );
   }
   return spec;
 }

@@ -20,7 +20,8 @@ import type { SweepExperiment } from '../../shared/config/sweep.js';
 export type { SweepExperiment };
 
 export interface SweepTrial {
-  readonly experiment: SweepExperiment;
+  /** A sweep file's experiments, and the scaling study's trials (which `run scaling` plans, not sweep files). */
+  readonly experiment: SweepExperiment | 'scaling';
   readonly spec: TrialSpec;
 }
 

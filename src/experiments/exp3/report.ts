@@ -6,6 +6,7 @@ import { markdownTable } from '../aggregate.js';
 import type { runEnvironment } from '../environment.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../platform/atomic_file.js';
 import { envTag, type Exp3Config } from './config.js';
+import { departuresSection, exp3Departures } from '../protocol_departures.js';
 import type { Exp3ModelResult, Exp3PairResult } from './results.js';
 
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
@@ -236,12 +237,18 @@ ${modelTable(p)}
 `);
   }
   const gains = clGains(pairs);
+  const departures = exp3Departures(
+    cfg,
+    synthetic,
+    pairs.map((p) => p.envId),
+  );
   writeJsonAtomic(join(dir, 'aggregate.json'), {
     synthetic,
     source,
     config: cfg,
     pairs,
     clGains: gains,
+    protocolDepartures: departures,
     environment: env,
   });
   const warning = synthetic
@@ -257,7 +264,8 @@ Split: the last runs of each session are held out, ${Math.round(cfg.testFraction
 Models: obs_dim (+2 with CL) → 50 tanh → actions (experiment 2's network); methods ${cfg.methods.join(', ')} (experiment 2's settings), ${cfg.sgdSteps} SGD steps / ${cfg.neGenerations} GA generations per trial, seed ${cfg.seed}.
 Matched episodes: each model plays the human's test seeds once, actions ${cfg.policy === 'sample' ? 'sampled from its softmax' : 'by argmax'}. % difference = (model − human)/|human| × 100 of the mean returns (error bars: sd across episodes); two-sided Mann–Whitney U against the human's returns (*** p < 0.001, ** p < 0.005). With few test episodes the test has little power: with 5 episodes each, no difference can reach p < 0.005.
 
-## Expected insights
+${departuresSection(departures)}
+## Expected insights${departures.length > 0 ? ' (provisional: see the departures above)' : ''}
 
 ${insights(pairs, gains)}
 

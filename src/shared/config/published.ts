@@ -4,6 +4,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { Exp1SettingsSchema, Exp2SettingsSchema, Exp3SettingsSchema } from './experiments.js';
+import { ScalingSettingsSchema } from './scaling.js';
 import { SweepFileSchema } from './sweep.js';
 import { NeRunSpecFileSchema } from '../protocol/run_spec.js';
 import { TrialSpecSchema } from '../protocol/trial_spec.js';
@@ -13,6 +14,7 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   'exp1.schema.json': Exp1SettingsSchema,
   'exp2.schema.json': Exp2SettingsSchema,
   'exp3.schema.json': Exp3SettingsSchema,
+  'scaling.schema.json': ScalingSettingsSchema,
   'sweep.schema.json': SweepFileSchema,
   'run-spec.schema.json': NeRunSpecFileSchema,
   'trial-spec.schema.json': TrialSpecSchema,

@@ -43,7 +43,7 @@ export const NeMethodSchema = obj({
 export const MethodSchema = Type.Union([SgdMethodSchema, NeMethodSchema]);
 
 export const TrialSpecSchema = obj({
-  experiment: Type.Union([Type.Literal('exp1'), Type.Literal('exp2'), Type.Literal('exp3')]),
+  experiment: Type.Union([Type.Literal('exp1'), Type.Literal('exp2'), Type.Literal('exp3'), Type.Literal('scaling')]),
   id: Id,
   envId: Type.String({ minLength: 1, maxLength: 100 }),
   dataset: Name,
@@ -75,6 +75,8 @@ export const TrialSpecSchema = obj({
     seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
   }),
   evalPoints: Count,
+  evalLogDecades: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 12 })),
+  curveEpisodes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   evalEpisodes: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
   checkpointEvery: Count,
   backend: Type.Optional(Backend),

@@ -42,6 +42,8 @@ export const RngPurpose = {
    * Never feeds into a run's results.
    */
   audit: 14,
+  /** Bootstrap resampling of seeds in the power-law fits' confidence intervals. */
+  bootstrap: 0xb007,
   /** Action sampling of a trained model in experiment 3's matched episodes. */
   matchedPlay: 0x3e3,
   /** Simulated participants of experiment 3 (traits, schedule, play). */

@@ -1,0 +1,128 @@
+/**
+ * The scaling study's trials: datasets × training-set sizes × capacities (width × depth) × methods × seeds, each
+ * trained to the same compute budget in FLOPs and evaluated at log-spaced points of it, so one trial is a whole
+ * compute curve.
+ */
+import { InvalidArgumentError } from '../../shared/errors.js';
+import { paramCount, type MlpSpec } from '../../shared/model/mlp.js';
+import { forwardFlopsPerSample, trainFlopsPerSample } from '../../shared/model/flops.js';
+import { datasetEnvSpec } from '../../shared/data/envs.js';
+import { BUILTIN_DATASETS } from '../../data/builtin.js';
+import { EXP1_METHODS, EXP2_METHODS, resolveMethods, type Method } from '../../trials/methods.js';
+import { parseBackend } from '../../worker/engine/backends.js';
+import type { ScalingConfig } from '../../shared/config/scaling.js';
+import type { TrialSpec } from '../../trials/trial.js';
+
+/**
+ * Every method the study can run: experiment 2's nine (SGD, GA/ES × σ mode × fitness), experiment 1's two, and Adam
+ * on experiment 2's mini-batches of 32, the usual deep-learning baseline of a scaling study.
+ */
+export const SCALING_METHODS: Readonly<Record<string, Method>> = {
+  ...EXP2_METHODS,
+  adam: { kind: 'sgd', name: 'adam', optimizer: { kind: 'adam', lr: 1e-3 }, batchSize: 32 },
+  ...EXP1_METHODS,
+};
+
+export interface ScalingTrial {
+  readonly spec: TrialSpec;
+  /** Training FLOPs the trial will spend (steps × FLOPs per step; the budget rounded to whole steps). */
+  readonly plannedFlops: number;
+  /** The grid point, for tables and fits. */
+  readonly size: number;
+  readonly width: number;
+  readonly depth: number;
+  readonly params: number;
+}
+
+/** Rows a mini-batch holds on average: an epoch's last batch is smaller (e.g. 100 rows in batches 32, 32, 32, 4). */
+function meanBatch(batch: number, rows: number): number {
+  return rows / Math.ceil(rows / batch);
+}
+
+/** Training FLOPs of one SGD step or one NE generation of `method` on `model` with `trainRows` training rows. */
+export function flopsPerStep(method: Method, model: MlpSpec, trainRows: number): number {
+  if (method.kind === 'sgd') return trainFlopsPerSample(model) * meanBatch(method.batchSize, trainRows);
+  const batch = method.batchSize === 'all' ? trainRows : meanBatch(method.batchSize, trainRows);
+  return forwardFlopsPerSample(model) * method.populationSize * batch;
+}
+
+function envOf(cfg: ScalingConfig, dataset: string): { envId: string; obsDim: number; nActions: number } {
+  const builtin = BUILTIN_DATASETS[dataset.toLowerCase()];
+  const id = builtin?.envId ?? cfg.envIds?.[dataset];
+  if (!id) throw new InvalidArgumentError(`dataset '${dataset}': pass --env <id> so the network size is known`);
+  const s = datasetEnvSpec(id);
+  return { envId: s.id, obsDim: s.obsDim, nActions: s.nActions };
+}
+
+function distinct(name: string, values: readonly number[]): void {
+  if (new Set(values).size !== values.length) {
+    throw new InvalidArgumentError(`${name}: [${values.join(', ')}] lists a value twice; give each once`);
+  }
+}
+
+const safe = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
+
+/** The trials of the study in a fixed order (dataset, size, depth, width, method, seed). */
+export function planScaling(cfg: ScalingConfig): ScalingTrial[] {
+  const methods = resolveMethods(SCALING_METHODS, cfg.methods);
+  const backend = parseBackend(cfg.backend, 'scaling backend');
+  distinct('sizes', cfg.sizes);
+  distinct('widths', cfg.widths);
+  distinct('depths', cfg.depths);
+  distinct('seeds', cfg.seeds);
+  if (cfg.sizes.length < 1 || cfg.widths.length < 1) throw new InvalidArgumentError('the grid is empty');
+  const out: ScalingTrial[] = [];
+  for (const dataset of cfg.datasets) {
+    const env = envOf(cfg, dataset);
+    for (const size of [...cfg.sizes].sort((a, b) => a - b)) {
+      for (const depth of [...cfg.depths].sort((a, b) => a - b)) {
+        for (const width of [...cfg.widths].sort((a, b) => a - b)) {
+          const model: MlpSpec = {
+            inputs: env.obsDim,
+            hidden: Array.from({ length: depth }, () => width),
+            outputs: env.nActions,
+            activation: cfg.activation,
+          };
+          for (const method of methods) {
+            const perStep = flopsPerStep(method, model, size);
+            const steps = Math.max(1, Math.round(cfg.trialFlops / perStep));
+            if (steps > 2 ** 31 - 1) {
+              throw new InvalidArgumentError(
+                `trialFlops ${cfg.trialFlops} gives ${method.name} on ${width}×${depth} ${steps} steps; lower trialFlops`,
+              );
+            }
+            for (const seed of cfg.seeds) {
+              out.push({
+                plannedFlops: steps * perStep,
+                size,
+                width,
+                depth,
+                params: paramCount(model),
+                spec: {
+                  experiment: 'scaling',
+                  id: `${safe(dataset)}_n${size}_w${width}x${depth}_${method.name}_s${seed}`,
+                  envId: env.envId,
+                  dataset,
+                  ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),
+                  trainSet: { size, rows: size },
+                  split: { kind: 'exp1', seed: cfg.splitSeed ?? seed, testSize: cfg.testSize },
+                  method,
+                  model,
+                  seed,
+                  budget: cfg.budgetSeconds !== undefined ? { seconds: cfg.budgetSeconds } : { steps },
+                  evalPoints: cfg.evalPoints,
+                  evalLogDecades: cfg.evalDecades,
+                  evalEpisodes: cfg.episodes,
+                  ...(cfg.episodes > 0 ? { curveEpisodes: cfg.episodes } : {}),
+                  checkpointEvery: 2,
+                  ...(backend !== 'cpu' ? { backend } : {}),
+                },
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
