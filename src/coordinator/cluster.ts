@@ -7,6 +7,7 @@
  * waits a round trip for its next one. A shard whose slot is lost goes back to the queue. Fitness depends only
  * on (state, row), so who evaluates which rows never changes the result.
  */
+import type { LineLog } from '../platform/log.js';
 import type { FitnessVector } from '../shared/protocol/index.js';
 import type { ActiveRun } from './active_run.js';
 import type { RuntimeMetrics } from '../metrics/registry.js';
@@ -40,7 +41,7 @@ export interface GenerationReport {
 
 export interface ClusterOptions {
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
   /** Shards a slot may hold at once (default 2: the next one is queued while the current one runs). */
   readonly pipelineDepth?: number;
 }
@@ -269,6 +270,7 @@ export class Cluster {
             const why = err instanceof Error ? err.message : String(err);
             this.options.log?.(
               `run ${runLabel}: generation ${generation} rows ${piece.start}–${piece.end} re-dispatched (${why})`,
+              'warn',
             );
             pending.push(piece);
             pending.sort((a, b) => a.start - b.start);

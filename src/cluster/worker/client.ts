@@ -5,6 +5,7 @@
  * stops answering or does not know it, e.g. after a coordinator restart). Evaluation runs on pool threads, so
  * the main thread keeps answering heartbeats however long a shard takes.
  */
+import type { LineLevel, LineLog } from '../../platform/log.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { curveKeyPair, Dealer } from 'zeromq';
@@ -48,7 +49,7 @@ export interface WorkerClientOptions {
   readonly missedHeartbeats?: number;
   readonly maxFrameBytes?: number;
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
   /** Runs whole trials (`train` messages); without one they are refused. */
   readonly trialRunner?: TrialRunner;
   /** Exit (resolve `done`) when the coordinator says bye (default false: wait for the next coordinator). */
@@ -120,8 +121,8 @@ export class WorkerClient {
     return { curveServerKey: serverKey, curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
   }
 
-  private log(line: string): void {
-    this.options.log?.(`worker ${this.workerId}: ${line}`);
+  private log(line: string, level?: LineLevel): void {
+    this.options.log?.(`worker ${this.workerId}: ${line}`, level);
   }
 
   /** Connects and starts serving; `done` resolves when the worker stops. */
@@ -165,7 +166,7 @@ export class WorkerClient {
       return;
     }
     if (now - this.lastHeard > this.heartbeatMs * (this.options.missedHeartbeats ?? 5)) {
-      this.log(`no word from the coordinator for ${now - this.lastHeard} ms; reconnecting`);
+      this.log(`no word from the coordinator for ${now - this.lastHeard} ms; reconnecting`, 'warn');
       this.welcomed = false;
       this.helloBackoff = HELLO_BACKOFF_MIN_MS;
       this.sendHello();
@@ -185,7 +186,7 @@ export class WorkerClient {
         frames = await this.dealer.receive();
       } catch (e) {
         if (this.stopped) return;
-        this.log(`receive failed (${(e as Error).message}); continuing`);
+        this.log(`receive failed (${(e as Error).message}); continuing`, 'warn');
         continue;
       }
       const bytes = frames.reduce((a, f) => a + f.byteLength, 0);
@@ -202,7 +203,7 @@ export class WorkerClient {
       try {
         this.handle(decoded.msg);
       } catch (e) {
-        this.log(`error handling '${decoded.msg.type}': ${(e as Error).stack ?? String(e)}`);
+        this.log(`error handling '${decoded.msg.type}': ${(e as Error).stack ?? String(e)}`, 'error');
       }
     }
   }
@@ -225,7 +226,7 @@ export class WorkerClient {
           this.dropReplicas();
           if (Date.now() >= this.nextHelloAt) this.sendHello();
         } else {
-          this.log(`coordinator reports ${msg.code}: ${msg.message}`);
+          this.log(`coordinator reports ${msg.code}: ${msg.message}`, 'warn');
         }
         return;
       case 'bye':

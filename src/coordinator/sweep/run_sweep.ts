@@ -5,6 +5,7 @@
  * `resume: false` first removes the trials' folders so that every trial starts over. A trial whose worker is lost
  * goes back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
  */
+import type { LineLog } from '../../platform/log.js';
 import { EvoscaleError } from '../../shared/errors.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ export interface SweepPlan {
 
 export interface SweepOptions {
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
   /** Attempts per trial before the sweep reports it failed (lost workers do not count; default: the executor's). */
   readonly maxFailures?: number;
   /** Keep finished trials and checkpoints (default true); false removes the trials' folders first. */
@@ -159,17 +160,17 @@ export async function runSweep(
           if (options.signal?.aborted === true) return;
           const message = err instanceof Error ? err.message : String(err);
           if (err instanceof SlotLostError) {
-            log(`sweep: ${key} lost its worker (${message}); queued again`);
+            log(`sweep: ${key} lost its worker (${message}); queued again`, 'warn');
             queue.unshift(t);
             return;
           }
           const n = (failures.get(key) ?? 0) + 1;
           failures.set(key, n);
           if (n < maxFailures) {
-            log(`sweep: ${key} failed (${message}); retrying`);
+            log(`sweep: ${key} failed (${message}); retrying`, 'warn');
             queue.push(t);
           } else {
-            log(`sweep: ${key} failed ${n} times: ${message}`);
+            log(`sweep: ${key} failed ${n} times: ${message}`, 'error');
             failed.push({ id: key, error: message });
           }
         },

@@ -4,6 +4,7 @@
  * Every frame is size-checked, decoded and validated; a bad one is counted in evoscale_malformed_frames_total
  * and answered with an `error` (rate-limited) or dropped. Nothing a peer sends can stop the server.
  */
+import type { LineLog } from '../../platform/log.js';
 import { randomUUID } from 'node:crypto';
 import { Router } from 'zeromq';
 import { EvoscaleError } from '../../shared/errors.js';
@@ -34,7 +35,7 @@ export interface CoordinatorServerOptions {
   readonly shardTimeoutMs?: number;
   readonly maxFrameBytes?: number;
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
 }
 
 export class ServerError extends EvoscaleError {
@@ -177,14 +178,14 @@ export class CoordinatorServer {
         frames = await this.router.receive();
       } catch (e) {
         if (this.closed) return;
-        this.options.log?.(`coordinator: receive failed (${(e as Error).message}); continuing`);
+        this.options.log?.(`coordinator: receive failed (${(e as Error).message}); continuing`, 'warn');
         continue;
       }
       try {
         this.handleFrames(frames);
       } catch (e) {
         // A bug in a handler must not stop the server; it is logged with the message type.
-        this.options.log?.(`coordinator: error while handling a message: ${(e as Error).stack ?? String(e)}`);
+        this.options.log?.(`coordinator: error while handling a message: ${(e as Error).stack ?? String(e)}`, 'error');
       }
     }
   }
@@ -243,7 +244,7 @@ export class CoordinatorServer {
         worker.onResult(msg);
         return;
       case 'error':
-        this.options.log?.(`coordinator: worker ${worker.id} reports ${msg.code}: ${msg.message}`);
+        this.options.log?.(`coordinator: worker ${worker.id} reports ${msg.code}: ${msg.message}`, 'warn');
         worker.onError(msg);
         return;
       case 'progress':
@@ -307,7 +308,7 @@ export class CoordinatorServer {
     // A reconnection under the same id re-adds the new object; only a real loss is a lost worker.
     if (reason !== 'reconnected' && !this.closing) {
       this.options.metrics?.workersLost.inc({ reason: reason.split(' ')[0] });
-      this.options.log?.(`coordinator: worker ${worker.id} lost: ${reason}`);
+      this.options.log?.(`coordinator: worker ${worker.id} lost: ${reason}`, 'warn');
     }
     this.updateGauge();
     for (const l of this.workerListeners) l(worker, 'lost');
