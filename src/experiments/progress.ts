@@ -2,14 +2,14 @@
  * Progress of a long experiment: a redrawn status line on a terminal, plain log lines otherwise
  * (CI logs, files, pipes), each with the overall ETA.
  */
-import type { Logger } from '../platform/log.js';
+import type { LineLevel, Logger } from '../platform/log.js';
 
 export interface ProgressSink {
   /** `trial` finished `done` of `total` units of its own work. */
   update(trial: string, done: number, total: number): void;
   /** A trial ended (with a one-line result). */
   finishTrial(trial: string, result: string): void;
-  log(line: string): void;
+  log(line: string, level?: LineLevel): void;
   close(): void;
 }
 
@@ -121,8 +121,8 @@ export function createProgress(
     if (tty) stream.write('\r\x1b[2K');
   };
   const secs = (s: number | undefined): number | null => (s === undefined ? null : Math.round(s));
-  const emit = (line: string, fields: Record<string, unknown>): void => {
-    if (log !== undefined && !tty) log.info({ ...fields, finished: model.finished, trials: model.trials }, line);
+  const emit = (line: string, fields: Record<string, unknown>, level: LineLevel = 'info'): void => {
+    if (log !== undefined && !tty) log[level]({ ...fields, finished: model.finished, trials: model.trials }, line);
     else stream.write(line + '\n');
   };
   return {
@@ -149,9 +149,9 @@ export function createProgress(
       clear();
       emit(`${overall()} done ${trial}: ${result}`, { trial, etaSeconds: secs(model.etaSeconds()) });
     },
-    log(line) {
+    log(line, level) {
       clear();
-      emit(line, {});
+      emit(line, {}, level);
     },
     close() {
       clear();

@@ -156,9 +156,12 @@ export async function runSweep(
           log(`sweep: ${key} finished (${ran.length + skipped.length}/${plan.trials.length})`);
         },
         (err: unknown) => {
-          // Threads and sockets torn down by the shutdown fail their trials; that is the stop, not a failure.
-          if (options.signal?.aborted === true) return;
           const message = err instanceof Error ? err.message : String(err);
+          // Threads and sockets torn down by the shutdown fail their trials; that is the stop, not a failure.
+          if (options.signal?.aborted === true) {
+            log(`sweep: ${key} ${/stopped at step/.test(message) ? message : `abandoned (${message})`}`, 'warn');
+            return;
+          }
           if (err instanceof SlotLostError) {
             log(`sweep: ${key} lost its worker (${message}); queued again`, 'warn');
             queue.unshift(t);
@@ -195,8 +198,17 @@ export async function runSweep(
         });
   while (queue.length > 0 || inflight.size > 0) {
     if (signal?.aborted === true) {
+      const stopped = inflight.size;
+      const reachable = executor.stop !== undefined;
+      if (reachable && stopped > 0) {
+        // Trials here checkpoint at their next step and stop; wait for them so that no step done is lost.
+        executor.stop?.();
+        await Promise.allSettled([...inflight]);
+      }
       log(
-        `sweep: stopped; ${inflight.size} running trial${inflight.size === 1 ? '' : 's'} will resume from checkpoints`,
+        `sweep: stopped; ${stopped} running trial${stopped === 1 ? '' : 's'} ` +
+          (reachable ? 'checkpointed where they stopped' : 'will resume from their last checkpoints'),
+        'warn',
       );
       throw new SweepInterruptedError(skipped.length + ran.length, plan.trials.length);
     }
