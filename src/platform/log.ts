@@ -50,16 +50,29 @@ export function parseLogLevel(raw: string, flag = '--log-level'): LogLevel {
   throw new InvalidArgumentError(`${flag} must be one of ${LOG_LEVELS.join(', ')} (got '${raw}')`);
 }
 
-/** JSON for pipes, files and log collectors; readable lines for a person at a terminal. */
-export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): LogFormat {
+/**
+ * EVOSCALE_LOG_FORMAT when set (read here too, so that library users and every entry point honour it), else JSON
+ * for pipes, files and log collectors and readable lines for a person at a terminal.
+ */
+export function defaultLogFormat(
+  stream: { isTTY?: boolean } = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): LogFormat {
+  const given = env.EVOSCALE_LOG_FORMAT;
+  if (given !== undefined && given !== '') return parseLogFormat(given, 'EVOSCALE_LOG_FORMAT');
   return stream.isTTY === true ? 'pretty' : 'json';
+}
+
+function defaultLogLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const given = env.EVOSCALE_LOG_LEVEL;
+  return given !== undefined && given !== '' ? parseLogLevel(given, 'EVOSCALE_LOG_LEVEL') : 'info';
 }
 
 function build(settings: LogSettings, bindings: Record<string, string>): Logger {
   const format = settings.format ?? defaultLogFormat();
   const destination = settings.destination ?? 2;
   const options: pino.LoggerOptions = {
-    level: settings.level ?? 'info',
+    level: settings.level ?? defaultLogLevel(),
     // Level names, not pino's numbers: what Loki, Elasticsearch and people filter on.
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -75,7 +88,8 @@ function build(settings: LogSettings, bindings: Record<string, string>): Logger 
           translateTime: 'SYS:HH:MM:ss',
           // The run id leads the line rather than taking a line of its own under it.
           messageFormat: '{if runId}{runId} {end}{msg}',
-          ignore: 'pid,hostname,runId,workerId',
+          // Progress figures are in the message already; the fields are for log queries.
+          ignore: 'pid,hostname,runId,workerId,trial,percent,etaSeconds,trialEtaSeconds,finished,trials',
         });
   return pino(options, stream).child(bindings);
 }

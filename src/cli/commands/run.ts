@@ -23,6 +23,7 @@ import { parseFractionList, parseIntOption, parseList, parseNumberList } from '.
 import { claimResultsDir } from '../../experiments/results_dir.js';
 import { startServerFromFlags, StoppedError, waitForWorkers } from './coordinator.js';
 import { exp2PlannedWork } from '../../experiments/planned_work.js';
+import { checkPlanFitsData } from '../../experiments/plan_check.js';
 import { bindLogFields, logger, newRunId } from '../../platform/log.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
 
@@ -292,6 +293,8 @@ export function registerRunCommand(program: Command): void {
     const command = `npx evoscale ${process.argv.slice(2).join(' ')}`;
     if (experiment === 'exp1') {
       const cfg = exp1Config(flags);
+      // Sizes that do not fit the dataset are refused now, not by every trial once the run is under way.
+      await checkPlanFitsData(planExp1(cfg).map((p) => p.spec));
       if (flags.plan) {
         const plan = planExp1(cfg);
         process.stdout.write(
@@ -326,6 +329,7 @@ export function registerRunCommand(program: Command): void {
       return;
     }
     const cfg = exp2Config(flags);
+    await checkPlanFitsData(planExp2(cfg));
     if (flags.plan) {
       const specs = planExp2(cfg);
       process.stdout.write(
