@@ -9,6 +9,7 @@ import { registerSweepCommand } from './commands/sweep.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerPlotCommand } from './commands/plot.js';
 import { registerCollectCommand } from './commands/collect.js';
+import { registerLogOptions } from './logging.js';
 
 /** `--cache-dir` → `EVOSCALE_CACHE_DIR`, `--no-resume` → `EVOSCALE_NO_RESUME`: a flag's environment variable. */
 export function envVarOf(longFlag: string): string {
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     .description('Scaling-law analyses of behaviour cloning: deep learning vs neuroevolution.')
     .version(evoscaleVersion(), '-V, --version', 'print the version of evoscale and exit')
     .showHelpAfterError();
+  registerLogOptions(program);
   registerRunCommand(program);
   registerPlotCommand(program);
   registerDatasetCommands(program);

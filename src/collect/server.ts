@@ -14,6 +14,7 @@ import { episodeReturn } from '../shared/human/episode.js';
 import { APP_FILES, checkAppDir, defaultAppDir } from './app_files.js';
 import { EpisodeIndex, episodeDigest, type ParticipantSummary } from './episode_index.js';
 import { CollectError } from './errors.js';
+import type { LineLog } from '../platform/log.js';
 import { lockDataDir } from './lock.js';
 import { appendEpisodes, participantFile, readEpisodeFile, repairTornTail } from '../data/human_store.js';
 import { Replayer } from './replayer.js';
@@ -31,7 +32,7 @@ export interface CollectServerOptions {
   /** Largest accepted request body in bytes (default 4 MiB; a 1000-step LunarLander episode is ~0.2 MiB). */
   readonly maxBodyBytes?: number;
   /** Receives one line per stored or refused episode and per startup repair (default: nothing). */
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
 }
 
 export interface CollectServer {
@@ -113,7 +114,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 /** Repairs torn tails, then indexes every stored episode of the folder. */
-function loadFolder(dir: string, log: (line: string) => void): EpisodeIndex {
+function loadFolder(dir: string, log: LineLog): EpisodeIndex {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort();
@@ -121,7 +122,7 @@ function loadFolder(dir: string, log: (line: string) => void): EpisodeIndex {
   for (const f of files) {
     const path = join(dir, f);
     const saved = repairTornTail(path);
-    if (saved !== null) log(`${path}: cut an unfinished last line (a crash mid-write) into ${saved}`);
+    if (saved !== null) log(`${path}: cut an unfinished last line (a crash mid-write) into ${saved}`, 'warn');
     for (const ep of readEpisodeFile(path)) index.add(ep);
   }
   return index;
@@ -132,7 +133,7 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
   const appDir = opts.appDir ?? defaultAppDir();
   checkAppDir(appDir);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const log = opts.log ?? ((): void => undefined);
+  const log: LineLog = opts.log ?? ((): void => undefined);
   const host = opts.host ?? '127.0.0.1';
   mkdirSync(opts.dataDir, { recursive: true });
   const unlock = lockDataDir(opts.dataDir);
@@ -182,7 +183,7 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
       inFlight.delete(ep.id);
     }
     if (!replayed.ok) {
-      log(`refused ${ep.participant} ${ep.envId} ${ep.id}: ${replayed.message}`);
+      log(`refused ${ep.participant} ${ep.envId} ${ep.id}: ${replayed.message}`, 'warn');
       throw new HttpError(replayed.status, replayed.code, replayed.message);
     }
     // Synchronous append + fsync, then the index: no other request runs in between.
@@ -261,7 +262,7 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
         e instanceof HttpError
           ? e
           : new HttpError(500, 'INTERNAL', `the server failed: ${e instanceof Error ? e.message : String(e)}`);
-      if (err.status >= 500) log(`error on ${req.method} ${req.url}: ${err.message}`);
+      if (err.status >= 500) log(`error on ${req.method} ${req.url}: ${err.message}`, 'error');
       const retry: Record<string, string> = err.status === 503 ? { 'Retry-After': '5' } : {};
       if (res.headersSent) {
         res.destroy();

@@ -13,6 +13,7 @@
  * past TIMEOUT_FACTOR× (at least TIMEOUT_MIN_SECONDS) has its worker dropped (`timedOut`), which the server
  * refuses for a growing while. Threads of this process are never speculated on or timed out.
  */
+import type { LineLog } from '../platform/log.js';
 import type { FitnessVector } from '../shared/protocol/index.js';
 import type { ActiveRun } from './active_run.js';
 import type { RuntimeMetrics } from '../metrics/registry.js';
@@ -80,7 +81,7 @@ export interface GenerationReport {
 
 export interface ClusterOptions {
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
   /** Shards a slot may hold at once (default 2: the next one is queued while the current one runs). */
   readonly pipelineDepth?: number;
 }
@@ -467,6 +468,7 @@ export class Cluster {
             const why = err instanceof Error ? err.message : String(err);
             this.options.log?.(
               `run ${runLabel}: generation ${generation} rows ${piece.start}–${piece.end} re-dispatched (${why})`,
+              'warn',
             );
             // A copy still waiting for a slot is the same rows: the queue holds them once.
             const queuedCopy = backups.indexOf(piece);

@@ -5,10 +5,11 @@
 import { InvalidArgumentError } from '../shared/errors.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../metrics/registry.js';
 import { serveMetrics, type MetricsServer } from '../metrics/server.js';
+import { logger, type LineLevel } from '../platform/log.js';
 
-/** A timestamped line on stderr (stdout is kept for results). */
-export function stderrLog(line: string): void {
-  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+/** A log line of the running command (src/platform/log.ts: JSON or readable, on stderr; stdout is for results). */
+export function stderrLog(line: string, level: LineLevel = 'info'): void {
+  logger()[level](line);
 }
 
 /**
@@ -70,7 +71,7 @@ export function onShutdown(stop: (signal: NodeJS.Signals) => Promise<void>): Shu
     received = signal;
     const code = signalExitCode(signal);
     const grace = setTimeout(() => {
-      process.stderr.write(`evoscale: did not stop within ${SHUTDOWN_GRACE_MS / 1000} s of ${signal}; exiting\n`);
+      logger().error(`did not stop within ${SHUTDOWN_GRACE_MS / 1000} s of ${signal}; exiting`);
       process.exit(code);
     }, SHUTDOWN_GRACE_MS);
     grace.unref();
@@ -78,7 +79,7 @@ export function onShutdown(stop: (signal: NodeJS.Signals) => Promise<void>): Shu
     stop(signal).then(
       () => process.exit(code),
       (err: unknown) => {
-        process.stderr.write(`evoscale: while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+        logger().error(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
         process.exit(code);
       },
     );

@@ -4,6 +4,7 @@
  * checkpoints every N generations and resume from the last one. Results go to
  * results/<experiment>/<run-id>/ (config.json, metrics.jsonl, summary.json, final_params.f32, checkpoints/).
  */
+import type { LineLog } from '../platform/log.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { bestParams, shareState } from '../shared/algorithms/state.js';
@@ -32,7 +33,7 @@ export interface NeRunOptions {
   /** Continue from the folder's checkpoint when there is one (default true). */
   readonly resume?: boolean;
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
   /** Bytes on the wire so far (evaluate + result frames), to report bytes per generation. */
   readonly wireBytes?: () => number;
   /** Called after every generation (tests use it to interrupt runs at a known point). */
@@ -214,7 +215,10 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
   const interrupted = (): RunInterruptedError => {
     save();
     const file = dir !== undefined ? join(dir.dir, 'checkpoints', CHECKPOINT_FILE) : undefined;
-    log(`run ${runLabel}: stopped at generation ${run.generation}${file !== undefined ? `; checkpoint ${file}` : ''}`);
+    log(
+      `run ${runLabel}: stopped at generation ${run.generation}${file !== undefined ? `; checkpoint ${file}` : ''}`,
+      'warn',
+    );
     return new RunInterruptedError(runLabel, run.generation, file);
   };
   /**

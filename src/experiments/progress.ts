@@ -2,13 +2,14 @@
  * Progress of a long experiment: a redrawn status line on a terminal, plain log lines otherwise
  * (CI logs, files, pipes), each with the overall ETA.
  */
+import type { LineLevel, Logger } from '../platform/log.js';
 
 export interface ProgressSink {
   /** `trial` finished `done` of `total` units of its own work. */
   update(trial: string, done: number, total: number): void;
   /** A trial ended (with a one-line result). */
   finishTrial(trial: string, result: string): void;
-  log(line: string): void;
+  log(line: string, level?: LineLevel): void;
   close(): void;
 }
 
@@ -102,12 +103,14 @@ export class EtaModel {
 
 /**
  * Creates the progress display for a run's trials (their planned work, or just how many for equal weights);
- * `stream` defaults to stderr.
+ * `stream` defaults to stderr. Off a terminal, with `log` given, progress goes out as log lines (JSON for a log
+ * collector) carrying the figures as fields: `trial`, `percent`, `etaSeconds`, `trialEtaSeconds`, `finished`.
  */
 export function createProgress(
   plan: readonly PlannedWork[] | number,
   stream: NodeJS.WriteStream = process.stderr,
   now: () => number = Date.now,
+  log?: Logger,
 ): ProgressSink {
   const tty = stream.isTTY === true && process.env.CI === undefined;
   const model = new EtaModel(plan, now);
@@ -116,6 +119,11 @@ export function createProgress(
   const overall = (): string => `[${model.finished}/${model.trials} trials, ETA ${fmt(model.etaSeconds())}]`;
   const clear = (): void => {
     if (tty) stream.write('\r\x1b[2K');
+  };
+  const secs = (s: number | undefined): number | null => (s === undefined ? null : Math.round(s));
+  const emit = (line: string, fields: Record<string, unknown>, level: LineLevel = 'info'): void => {
+    if (log !== undefined && !tty) log[level]({ ...fields, finished: model.finished, trials: model.trials }, line);
+    else stream.write(line + '\n');
   };
   return {
     update(trial, done, total) {
@@ -128,17 +136,22 @@ export function createProgress(
         stream.write(line);
       } else if (now() - lastLog >= 10_000) {
         lastLog = now();
-        stream.write(line + '\n');
+        emit(line, {
+          trial,
+          percent: Math.round(current * 100),
+          etaSeconds: secs(model.etaSeconds()),
+          trialEtaSeconds: secs(model.trialEtaSeconds(trial)),
+        });
       }
     },
     finishTrial(trial, result) {
       model.finish(trial);
       clear();
-      stream.write(`${overall()} done ${trial}: ${result}\n`);
+      emit(`${overall()} done ${trial}: ${result}`, { trial, etaSeconds: secs(model.etaSeconds()) });
     },
-    log(line) {
+    log(line, level) {
       clear();
-      stream.write(line + '\n');
+      emit(line, {}, level);
     },
     close() {
       clear();

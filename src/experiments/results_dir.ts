@@ -29,6 +29,22 @@ function rerun(flagToAdd: string): string {
 }
 
 /**
+ * Takes `out`'s lock alone (no resume/overwrite rule): `sweep --out` and `coordinator --out`, which always resume,
+ * share the folder rule of `run` through the same lock file. Returns the release function.
+ */
+export function lockResultsDir(out: string): () => void {
+  return lockDir(out, {
+    file: RESULTS_LOCK_FILE,
+    code: 'RESULTS_DIR_LOCKED',
+    held: (owner, path) =>
+      owner === undefined
+        ? `cannot take the lock ${path}; if no evoscale run writes to ${out}, delete it`
+        : `${out} is in use by another evoscale run (pid ${owner.pid} on ${owner.host}); wait for it to finish or ` +
+          `use another --out (if no such run exists, delete ${path})`,
+  });
+}
+
+/**
  * Takes `out`'s lock and applies the resume/overwrite rule for `<out>/<experiment>`; returns the release function.
  * With `overwrite` the experiment's folder is removed, so no figure or report of the old run survives.
  */
@@ -39,15 +55,7 @@ export function claimResultsDir(out: string, experiment: string, opts: ClaimOpti
       'RESULTS_FLAGS',
     );
   }
-  const unlock = lockDir(out, {
-    file: RESULTS_LOCK_FILE,
-    code: 'RESULTS_DIR_LOCKED',
-    held: (owner, path) =>
-      owner === undefined
-        ? `cannot take the lock ${path}; if no evoscale run writes to ${out}, delete it`
-        : `${out} is in use by another evoscale run (pid ${owner.pid} on ${owner.host}); wait for it to finish or ` +
-          `use another --out (if no such run exists, delete ${path})`,
-  });
+  const unlock = lockResultsDir(out);
   try {
     const dir = join(out, experiment);
     const hasResults = existsSync(dir) && readdirSync(dir).length > 0;

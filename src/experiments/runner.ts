@@ -72,8 +72,11 @@ export async function runTrials(
       resume: opts.resume,
       ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
-      // The scheduler's own lines (queue, retries, lost workers) matter on a cluster; locally the progress says it all.
-      ...(remote ? { log: (line: string) => opts.progress.log(line) } : {}),
+      // The scheduler's own lines (queue, retries, lost workers) matter on a cluster; locally the progress says it
+      // all, but for warnings (a trial stopped by a signal, a retry).
+      log: (line, level) => {
+        if (remote || (level !== undefined && level !== 'info')) opts.progress.log(line, level);
+      },
       onProgress: (t, done, total) => opts.progress.update(t.spec.id, done, total),
       onFinished: (t, s, resumed) =>
         opts.progress.finishTrial(t.spec.id, resumed ? 'already complete (resumed)' : describe(s)),

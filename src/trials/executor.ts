@@ -32,6 +32,11 @@ export interface TrialExecutor {
    * own (memory, a dying disk), while a trial that failed on this machine would fail again the same way.
    */
   readonly attempts: number;
+  /**
+   * Asks running trials to write their checkpoint and stop at their next step (their runs then reject), so that a
+   * signal loses no work; absent where trials cannot be reached (remote workers keep their own checkpoints).
+   */
+  stop?(): void;
   close(): Promise<void>;
 }
 
@@ -68,7 +73,11 @@ export function embeddedTrialExecutor(
   // Trials running now, seen by every trial thread: each takes its share of the n threads before every
   // generation, so the last trials of a run widen onto the cores the others freed (see engineThreadsPerTrial).
   const runningShared = new Int32Array(new SharedArrayBuffer(4));
+  const stopShared = new Int32Array(new SharedArrayBuffer(4));
   return {
+    stop: () => {
+      Atomics.store(stopShared, 0, 1);
+    },
     free: () => n - running,
     changed: () => signal.wait(),
     capacity: () => n,
@@ -85,6 +94,7 @@ export function embeddedTrialExecutor(
           port: port2,
           threads: n,
           running: runningShared,
+          stop: stopShared,
           ...(autoBackend ? { autoBackend } : {}),
         };
         return (await pool.run(task, { transferList: [port2] })) as TrialSummary;

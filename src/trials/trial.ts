@@ -17,7 +17,7 @@ import {
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
-import { InvalidArgumentError } from '../shared/errors.js';
+import { EvoscaleError, InvalidArgumentError } from '../shared/errors.js';
 import { CPU_BACKEND, loadBackend, type BackendName, type LoadedBackend } from '../worker/engine/backends.js';
 import { sharedCpuEngine } from '../worker/engine/cpu_engine.js';
 import { TfjsEngine } from '../worker/engine/tfjs_engine.js';
@@ -131,6 +131,21 @@ export interface TrialHooks {
    * Results do not depend on it: every row's noise is keyed by (seed, generation, agent).
    */
   threads?: number | (() => number);
+  /**
+   * Asked after every step (SGD step or NE generation): true stops the trial there, after writing its checkpoint,
+   * with TrialStoppedError; resuming from that checkpoint ends exactly as an uninterrupted trial.
+   */
+  shouldStop?: () => boolean;
+}
+
+/** A trial stopped on request (a signal) at a step boundary, its checkpoint written; `--resume` continues it. */
+export class TrialStoppedError extends EvoscaleError {
+  constructor(
+    readonly trial: string,
+    readonly step: number,
+  ) {
+    super(`trial ${trial} stopped at step ${step}; checkpoint written`, 'TRIAL_STOPPED');
+  }
 }
 
 interface Checkpoint {
@@ -367,6 +382,18 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const elapsed = (): number => startWall + (performance.now() - t0) / 1000 - rolloutSeconds;
   const progress = (): number => (bySeconds ? Math.min(1, elapsed() / totalSeconds) : step / totalSteps);
 
+  const saveCheckpoint = (): void => {
+    const c: Checkpoint = {
+      step,
+      wallSeconds: elapsed(),
+      evalIndex,
+      samplesSeen: learner.samplesSeen(),
+      fitnessHistory,
+      ...learner.checkpoint(),
+    };
+    dir.writeCheckpoint(CHECKPOINT, codec.pack(c));
+  };
+
   const record = (extra: Partial<MetricRecord>): void => {
     const params = learner.params();
     const m = evaluateOnData(spec.model, params, data.test, spec.seed, evalIndex);
@@ -388,17 +415,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     };
     dir.appendMetric(rec);
     evalIndex++;
-    if (evalIndex % spec.checkpointEvery === 0) {
-      const c: Checkpoint = {
-        step,
-        wallSeconds: elapsed(),
-        evalIndex,
-        samplesSeen: learner.samplesSeen(),
-        fitnessHistory,
-        ...learner.checkpoint(),
-      };
-      dir.writeCheckpoint(CHECKPOINT, codec.pack(c));
-    }
+    if (evalIndex % spec.checkpointEvery === 0) saveCheckpoint();
   };
 
   if (evalIndex === 0) record({});
@@ -421,6 +438,11 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
           : Math.round((evalIndex * totalSteps) / spec.evalPoints);
     if ((bySeconds ? elapsed() : step) >= target) record(last);
     if ((step & 63) === 0) hooks.onProgress?.(progress(), 1);
+    if (hooks.shouldStop?.() === true && (bySeconds ? elapsed() < totalSeconds : step < totalSteps)) {
+      saveCheckpoint();
+      learner.dispose();
+      throw new TrialStoppedError(spec.id, step);
+    }
   }
   const metrics = dir.metrics();
   if (metrics.length === 0 || metrics[metrics.length - 1].step !== step) record(last);

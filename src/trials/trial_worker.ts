@@ -22,6 +22,8 @@ export interface TrialTask {
    * run's threads, and a trial takes its share of them before every generation (`engineThreadsPerTrial`).
    */
   running?: Int32Array;
+  /** Non-zero asks the trial to checkpoint and stop at its next step (a SharedArrayBuffer the executor sets). */
+  stop?: Int32Array;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function runTrialTask(
     return runTrial(task.spec, trialData(task.spec, ds), dir, {
       resume: task.resume,
       backend,
+      ...(task.stop !== undefined ? { shouldStop: () => Atomics.load(task.stop as Int32Array, 0) !== 0 } : {}),
       threads: running === undefined ? threads : () => engineThreadsPerTrial(threads, Atomics.load(running, 0)),
       onProgress: onProgress
         ? (done, total) => {

@@ -83,6 +83,34 @@ describe('dashboards/*.json import into any Grafana', () => {
       }
     });
 
+    it(`${file}: a namespace variable next to the job one filters every query (All also matches no namespace)`, () => {
+      const ns = d.templating.list.find((v) => v.name === 'namespace') as
+        (Variable & { includeAll?: boolean; allValue?: string; multi?: boolean }) | undefined;
+      assert.ok(ns, `${file}: no namespace variable`);
+      assert.equal(ns.type, 'query');
+      assert.match(
+        typeof ns.query === 'string' ? ns.query : ns.query.query,
+        /^label_values\(evoscale_\w+, namespace\)$/,
+      );
+      // `.*` matches series without the label (Docker Compose), where a list of the values found would not.
+      assert.equal(ns.allValue, '.*');
+      assert.equal(ns.includeAll, true);
+      const names = d.templating.list.map((v) => v.name);
+      const firstJob = names.findIndex((n) => n.endsWith('_job'));
+      assert.ok(names.indexOf('namespace') < firstJob, `${file}: namespace comes before the job variable it narrows`);
+      for (const v of d.templating.list.filter((x) => x.name.endsWith('_job'))) {
+        const q = typeof v.query === 'string' ? v.query : v.query.query;
+        assert.match(q, /\{namespace=~"\$namespace"\}/, `${file} variable ${v.name}`);
+      }
+      for (const p of panelsOf(d.panels)) {
+        for (const t of p.targets ?? []) {
+          for (const s of t.expr.matchAll(/\{[^}]*\bjob=~[^}]*\}/g)) {
+            assert.match(s[0], /\bnamespace=~"\$namespace"/, `${file} ${p.title}: ${s[0]}`);
+          }
+        }
+      }
+    });
+
     it(`${file}: every panel states its unit`, () => {
       for (const p of panelsOf(d.panels)) {
         if (p.type === 'row') continue;

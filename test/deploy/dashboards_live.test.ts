@@ -98,10 +98,11 @@ describe('Grafana dashboards on a real run scraped by Prometheus', () => {
         'global: { scrape_interval: 1s, evaluation_interval: 1s }',
         'scrape_configs:',
         // Job names as the Prometheus Operator makes them: the dashboards must find them through their variables.
+        // The Operator also labels every series with the pod's namespace, which the namespace variable lists.
         '  - job_name: serviceMonitor/research/evoscale-coordinator/0',
-        `    static_configs: [{ targets: ["127.0.0.1:${coordMetrics}", "127.0.0.1:${sweepMetrics}"] }]`,
+        `    static_configs: [{ targets: ["127.0.0.1:${coordMetrics}", "127.0.0.1:${sweepMetrics}"], labels: { namespace: research } }]`,
         '  - job_name: podMonitor/research/evoscale-worker/0',
-        `    static_configs: [{ targets: ["127.0.0.1:${w1}", "127.0.0.1:${w2}", "127.0.0.1:${w3}"] }]`,
+        `    static_configs: [{ targets: ["127.0.0.1:${w1}", "127.0.0.1:${w2}", "127.0.0.1:${w3}"], labels: { namespace: research } }]`,
       ].join('\n'),
     );
     prometheus = spawn(

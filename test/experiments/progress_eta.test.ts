@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EtaModel, createProgress } from '../../src/experiments/progress.js';
+import { exp2PlannedWork, MACRO_F1_GENERATION_COST } from '../../src/experiments/planned_work.js';
+import { EXP2_DEFAULTS, planExp2 } from '../../src/experiments/exp2.js';
 
 function clock(): { now: () => number; advance: (s: number) => void } {
   let t = 1_000_000;
@@ -69,4 +71,29 @@ test('the progress line shows the overall and the per-trial ETA', () => {
   assert.match(lines.at(-1) ?? '', /^\[0\/2 trials, ETA 1m40s\] b {2}50% \(trial ETA 1m00s\)\n$/);
   p.finishTrial('b', 'ok');
   assert.match(lines.at(-1) ?? '', /^\[1\/2 trials, ETA 20s\] done b: ok\n$/);
+});
+
+test('exp2: trials weigh their planned steps, a macro-F1 generation 3× a CE one, so a short SGD trial does not end the ETA', () => {
+  const cfg = { ...EXP2_DEFAULTS, fractions: [0.3], methods: ['sgd', 'ga_fixed_f1'], sgdSteps: 80_000 };
+  const work = exp2PlannedWork(planExp2(cfg), EXP2_DEFAULTS);
+  assert.deepEqual(
+    work.map((w) => w.weight),
+    [0.1, MACRO_F1_GENERATION_COST],
+    'a tenth of the default SGD budget; a default macro-F1 GA budget',
+  );
+  const c = clock();
+  const eta = new EtaModel(work, c.now);
+  const [sgd, ga] = work.map((w) => w.id);
+  eta.update(sgd, 0.5);
+  eta.update(ga, 0);
+  c.advance(10);
+  eta.finish(sgd);
+  // 0.1 of 3.1 units in 10 s: 300 s left. Equal weights would have said half done, 10 s left.
+  assert.ok(Math.abs((eta.etaSeconds() ?? 0) - 300) < 1e-6, `ETA ${eta.etaSeconds()} s`);
+  const bySeconds = exp2PlannedWork(planExp2({ ...cfg, budgetSeconds: 30 }), EXP2_DEFAULTS);
+  assert.deepEqual(
+    bySeconds.map((w) => w.weight),
+    [1, 1],
+    'trials given equal wall-clock time weigh the same',
+  );
 });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { onShutdown } from '../../coordinator/launch.js';
 import { DEFAULT_MAX_BODY_BYTES, startCollectServer } from '../../collect/server.js';
 import { parseIntOption } from '../options.js';
+import { bindLogFields, lineLog, newRunId } from '../../platform/log.js';
 
 interface CollectFlags {
   dataDir: string;
@@ -29,9 +30,8 @@ export function registerCollectCommand(program: Command): void {
     .option('-q, --quiet', 'do not log each stored or refused episode', false)
     .action(async (flags: CollectFlags) => {
       const dataDir = resolve(flags.dataDir);
-      const log = (line: string): void => {
-        process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-      };
+      bindLogFields({ runId: newRunId('collect') });
+      const log = lineLog();
       const server = await startCollectServer({
         dataDir,
         port: parseIntOption('--port', flags.port, 0, 65535),

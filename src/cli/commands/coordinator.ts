@@ -25,6 +25,8 @@ import { embeddedTrialExecutor } from '../../trials/executor.js';
 import { planSweep, readSweepFile } from '../../experiments/sweep_plan.js';
 import { loadBackend, parseBackend } from '../../worker/engine/backends.js';
 import { parseIntOption } from '../options.js';
+import { lockResultsDir } from '../../experiments/results_dir.js';
+import { bindLogFields, newRunId } from '../../platform/log.js';
 
 export interface CoordinatorFlags {
   bind?: string;
@@ -107,9 +109,22 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
   const minWorkers = parseIntOption('--min-workers', flags.minWorkers, 0, 100_000);
   const checkpointEvery = parseIntOption('--checkpoint-every', flags.checkpointEvery, 0);
   const placement = placementOf(flags.placement);
-  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog, flags.metricsHost);
-  const server = await startServerFromFlags(flags, metrics);
+  const spec = flags.run !== undefined ? readRunSpecFile(flags.run) : undefined;
+  bindLogFields({ runId: spec?.runId ?? newRunId('sweep') });
+  // One writer per results folder, as for `run`: two coordinators or sweeps into one --out would interleave files.
+  const unlock = lockResultsDir(flags.out);
   const closers: (() => Promise<void>)[] = [];
+  const { metrics, server: metricsServer } = await startMetrics(metricsPort, stderrLog, flags.metricsHost).catch(
+    (e: unknown) => {
+      unlock();
+      throw e;
+    },
+  );
+  const server = await startServerFromFlags(flags, metrics).catch(async (e: unknown) => {
+    await metricsServer?.close();
+    unlock();
+    throw e;
+  });
   if (server !== undefined) closers.push(() => server.close());
   if (metricsServer !== undefined) closers.push(() => metricsServer.close());
   const closeAll = async (): Promise<void> => {
@@ -127,8 +142,7 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
       stderrLog(`coordinator: waiting for ${minWorkers} worker${minWorkers === 1 ? '' : 's'}`);
       await waitForWorkers(server, minWorkers, flags.sweep !== undefined, shutdown.signal);
     }
-    if (flags.run !== undefined) {
-      const spec = readRunSpecFile(flags.run);
+    if (spec !== undefined) {
       const embedded = server === undefined ? createEmbeddedCluster(threads, { metrics, log: stderrLog }) : undefined;
       if (embedded !== undefined) closers.unshift(() => embedded.close());
       // Generations placed locally run on this thread pool, so this thread keeps serving /metrics, heartbeats and
@@ -201,18 +215,20 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
     process.stderr.write(`evoscale: ${err.message}\nresume with: ${resumeCommand([], ['--no-resume'])}\n`);
   } finally {
     await closeAll();
+    unlock();
     finished();
   }
 }
 
 /** Stopped by a signal before the run began. */
-class StoppedError extends EvoscaleError {
+export class StoppedError extends EvoscaleError {
   constructor() {
     super('stopped before the run began; nothing to save', 'STOPPED');
   }
 }
 
-async function waitForWorkers(
+/** Waits until `count` workers (evaluators unless `anyRole`) are connected; a signal stops the wait (StoppedError). */
+export async function waitForWorkers(
   server: CoordinatorServer,
   count: number,
   anyRole: boolean,

@@ -10,7 +10,8 @@ import { countExp3Trials, loadExp3Episodes, runExp3 } from '../../experiments/ex
 import { createProgress } from '../../experiments/progress.js';
 import { join } from 'node:path';
 import { parseBackend } from '../../worker/engine/backends.js';
-import { parseIntOption } from '../options.js';
+import { parseIntOption, parseList } from '../options.js';
+import { logger } from '../../platform/log.js';
 import { readConfigFile } from '../../config/read.js';
 import { Exp3SettingsSchema } from '../../shared/config/experiments.js';
 import { mergeSettings } from '../../experiments/settings.js';
@@ -36,11 +37,8 @@ export interface Exp3Flags {
   plan?: boolean;
 }
 
-const list = (raw: string): string[] =>
-  raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+// The same list rule as exp1/exp2: an empty item (`--envs CartPole-v1,,Acrobot-v1`) is refused, not dropped.
+const list = (name: string, raw: string): string[] => parseList(name, raw);
 
 /** Experiment 3's configuration: command-line flags over the `--config` file over the defaults. */
 export function exp3ConfigFromFlags(f: Exp3Flags): Exp3Config {
@@ -48,11 +46,11 @@ export function exp3ConfigFromFlags(f: Exp3Flags): Exp3Config {
   const c: Exp3Config = mergeSettings(EXP3_DEFAULTS, { ...file, synthetic: undefined });
   c.synthetic = mergeSettings(EXP3_DEFAULTS.synthetic, file.synthetic);
   if (f.data) c.data = f.data;
-  if (f.participants) c.participants = list(f.participants);
-  if (f.envs ?? f.env) c.envs = list((f.envs ?? f.env) as string);
-  if (f.methods) c.methods = list(f.methods);
+  if (f.participants) c.participants = list('--participants', f.participants);
+  if (f.envs ?? f.env) c.envs = list(f.envs !== undefined ? '--envs' : '--env', (f.envs ?? f.env) as string);
+  if (f.methods) c.methods = list('--methods', f.methods);
   if (f.seeds) {
-    const seeds = list(f.seeds);
+    const seeds = list('--seeds', f.seeds);
     if (seeds.length !== 1)
       throw new InvalidArgumentError('exp3 takes one seed (--seeds 3); run it again with another --out for more');
     c.seed = parseIntOption('--seeds', seeds[0], 0);
@@ -103,7 +101,7 @@ export async function runExp3FromFlags(
     io.out.write(JSON.stringify({ experiment: 'exp3', config: cfg, source: loaded.source, trials }, null, 2) + '\n');
     return;
   }
-  const progress = createProgress(trials);
+  const progress = createProgress(trials, process.stderr, Date.now, logger());
   const { dir } = await runExp3(cfg, { out, resume: flags.resume ?? false, progress, command }, loaded);
   progress.close();
   io.out.write(`experiment 3 done: ${dir}/report.md${cfg.data === 'synthetic' ? ' (synthetic players)' : ''}\n`);

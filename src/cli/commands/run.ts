@@ -21,7 +21,10 @@ import type { TrialExecutor } from '../../trials/executor.js';
 import { BACKEND_NAMES, parseBackend } from '../../worker/engine/backends.js';
 import { parseFractionList, parseIntOption, parseList, parseNumberList } from '../options.js';
 import { claimResultsDir } from '../../experiments/results_dir.js';
-import { startServerFromFlags } from './coordinator.js';
+import { startServerFromFlags, StoppedError, waitForWorkers } from './coordinator.js';
+import { exp2PlannedWork } from '../../experiments/planned_work.js';
+import { checkPlanFitsData } from '../../experiments/plan_check.js';
+import { bindLogFields, logger, newRunId } from '../../platform/log.js';
 import { registerExp3Options, runExp3FromFlags, type Exp3Flags } from './exp3.js';
 import {
   registerScalingOptions,
@@ -74,7 +77,7 @@ interface ExperimentCluster {
  * With --coordinator, this command becomes the cluster's coordinator: it binds the endpoint, waits for
  * --min-workers, and runs the experiment's trials as sweep trials on whichever workers connect.
  */
-async function startCluster(flags: RunFlags): Promise<ExperimentCluster | undefined> {
+async function startCluster(flags: RunFlags, signal: AbortSignal): Promise<ExperimentCluster | undefined> {
   if (flags.coordinator === undefined) return undefined;
   const minWorkers = parseIntOption('--min-workers', flags.minWorkers, 0, 100_000);
   const metricsPort =
@@ -106,7 +109,11 @@ async function startCluster(flags: RunFlags): Promise<ExperimentCluster | undefi
       `run: waiting for ${minWorkers} worker${minWorkers === 1 ? '' : 's'} ` +
         `(start them with: npx evoscale worker --connect ${flags.coordinator.replace('0.0.0.0', '<this host>')})`,
     );
-    while (server.connected().length < minWorkers) await new Promise<void>((r) => server.onWorker(() => r()));
+    // A signal ends the wait (StoppedError): nothing has run yet, so there is nothing to save.
+    await waitForWorkers(server, minWorkers, true, signal).catch(async (e: unknown) => {
+      await close();
+      throw e;
+    });
   }
   return { endpoint: server.endpoint, executor: remoteTrialExecutor(server), metrics, close };
 }
@@ -287,6 +294,7 @@ export function registerRunCommand(program: Command): void {
       throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2, exp3 or scaling`);
     }
     refuseInapplicableFlags(experiment, cmd);
+    bindLogFields({ runId: newRunId(experiment) });
     if (flags.plan && (flags.resume || flags.overwrite)) {
       throw new InvalidArgumentError('--plan writes nothing: drop --resume/--overwrite');
     }
@@ -329,6 +337,8 @@ export function registerRunCommand(program: Command): void {
     }
     if (experiment === 'exp1') {
       const cfg = exp1Config(flags);
+      // Sizes that do not fit the dataset are refused now, not by every trial once the run is under way.
+      await checkPlanFitsData(planExp1(cfg).map((p) => p.spec));
       if (flags.plan) {
         const plan = planExp1(cfg);
         process.stdout.write(
@@ -353,11 +363,17 @@ export function registerRunCommand(program: Command): void {
         );
         return;
       }
-      const progress = createProgress(planExp1(cfg).map((p) => ({ id: p.spec.id, weight: p.plannedFlops })));
+      const progress = createProgress(
+        planExp1(cfg).map((p) => ({ id: p.spec.id, weight: p.plannedFlops })),
+        process.stderr,
+        Date.now,
+        logger(),
+      );
       await runHoldingOut(flags, claim(), progress, workers, command, 'experiment 1', (o) => runExp1(cfg, o));
       return;
     }
     const cfg = exp2Config(flags);
+    await checkPlanFitsData(planExp2(cfg));
     if (flags.plan) {
       const specs = planExp2(cfg);
       process.stdout.write(
@@ -380,9 +396,7 @@ export function registerRunCommand(program: Command): void {
       );
       return;
     }
-    // Weighed equally: an SGD step and an NE generation cost very different amounts, and their ratio needs the
-    // dataset's size, which is only known once it is loaded; exp1's FLOPs plan has what exp2's lacks.
-    const progress = createProgress(planExp2(cfg).map((s) => ({ id: s.id, weight: 1 })));
+    const progress = createProgress(exp2PlannedWork(planExp2(cfg), EXP2_DEFAULTS), process.stderr, Date.now, logger());
     await runHoldingOut(flags, claim(), progress, workers, command, 'experiment 2', (o) => runExp2(cfg, o));
   });
 }
@@ -402,7 +416,7 @@ async function runHoldingOut(
 ): Promise<void> {
   try {
     await stoppable(progress, async (signal) => {
-      const cluster = await startCluster(flags);
+      const cluster = await startCluster(flags, signal);
       try {
         const { dir } = await run({
           out: flags.out,
@@ -439,7 +453,7 @@ async function stoppable(progress: { close(): void }, work: (signal: AbortSignal
   try {
     await work(shutdown.signal);
   } catch (err) {
-    if (!(err instanceof SweepInterruptedError)) throw err;
+    if (!(err instanceof SweepInterruptedError || err instanceof StoppedError)) throw err;
     progress.close();
     process.stderr.write(`evoscale: ${err.message}\nresume with: ${resumeCommand(['--resume'])}\n`);
   } finally {

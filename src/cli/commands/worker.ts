@@ -8,6 +8,7 @@ import { WorkerClient } from '../../cluster/worker/client.js';
 import { claimWorkerSlot } from '../../cluster/worker/worker_slot.js';
 import { createTrialRunner, type TrialRunner } from '../../cluster/worker/trial_runner.js';
 import { parseIntOption } from '../options.js';
+import { bindLogFields } from '../../platform/log.js';
 
 interface WorkerFlags {
   connect: string;
@@ -48,6 +49,9 @@ async function workerAction(flags: WorkerFlags): Promise<void> {
   const backend = await loadBackend(parseBackend(flags.backend, '--backend'));
   const metricsPort =
     flags.metricsPort !== undefined ? parseIntOption('--metrics-port', flags.metricsPort, 0, 65535) : undefined;
+  // Not hostname-pid-random: a restarted worker keeps its id, so its metrics series do not multiply.
+  const workerId = flags.id ?? claimWorkerSlot().id;
+  bindLogFields({ workerId });
   const { metrics, server } = await startMetrics(metricsPort, stderrLog, flags.metricsHost);
   const client = new WorkerClient({
     connect,
@@ -56,8 +60,7 @@ async function workerAction(flags: WorkerFlags): Promise<void> {
     engineBackend: backend.name,
     threads,
     heartbeatMs: parseIntOption('--heartbeat-ms', flags.heartbeatMs, 10, 600_000),
-    // Not hostname-pid-random: a restarted worker keeps its id, so its metrics series do not multiply.
-    workerId: flags.id ?? claimWorkerSlot().id,
+    workerId,
     ...(flags.curveServerKey !== undefined ? { curveServerKey: readPublicKeyFile(flags.curveServerKey) } : {}),
     metrics,
     log: stderrLog,

@@ -5,6 +5,7 @@
  * stops answering or does not know it, e.g. after a coordinator restart). Evaluation runs on pool threads, so
  * the main thread keeps answering heartbeats however long a shard takes.
  */
+import type { LineLevel, LineLog } from '../../platform/log.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { curveKeyPair, Dealer } from 'zeromq';
@@ -49,7 +50,7 @@ export interface WorkerClientOptions {
   readonly missedHeartbeats?: number;
   readonly maxFrameBytes?: number;
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
   /** Runs whole trials (`train` messages); without one they are refused. */
   readonly trialRunner?: TrialRunner;
   /** Exit (resolve `done`) when the coordinator says bye (default false: wait for the next coordinator). */
@@ -169,8 +170,8 @@ export class WorkerClient {
     return { curveServerKey: serverKey, curvePublicKey: pair.publicKey, curveSecretKey: pair.secretKey };
   }
 
-  private log(line: string): void {
-    this.options.log?.(`worker ${this.workerId}: ${line}`);
+  private log(line: string, level?: LineLevel): void {
+    this.options.log?.(`worker ${this.workerId}: ${line}`, level);
   }
 
   /** Connects and starts serving; `done` resolves when the worker stops. */
@@ -222,7 +223,7 @@ export class WorkerClient {
       return;
     }
     if (now - this.lastHeard > quietMs) {
-      this.log(`no word from the coordinator for ${now - this.lastHeard} ms; reconnecting on a fresh socket`);
+      this.log(`no word from the coordinator for ${now - this.lastHeard} ms; reconnecting on a fresh socket`, 'warn');
       this.welcomed = false;
       this.helloBackoff = HELLO_BACKOFF_MIN_MS;
       this.reconnect();
@@ -246,7 +247,7 @@ export class WorkerClient {
         if (this.stopped) return;
         // A socket replaced by a fresh one ends its pending receive; the loop goes on with the new one.
         if (dealer !== this.dealer) continue;
-        this.log(`receive failed (${(e as Error).message}); continuing`);
+        this.log(`receive failed (${(e as Error).message}); continuing`, 'warn');
         continue;
       }
       const bytes = frames.reduce((a, f) => a + f.byteLength, 0);
@@ -263,7 +264,7 @@ export class WorkerClient {
       try {
         this.handle(decoded.msg);
       } catch (e) {
-        this.log(`error handling '${decoded.msg.type}': ${(e as Error).stack ?? String(e)}`);
+        this.log(`error handling '${decoded.msg.type}': ${(e as Error).stack ?? String(e)}`, 'error');
       }
     }
   }
@@ -289,7 +290,7 @@ export class WorkerClient {
           // Refused at hello (a duplicate --id, or refused for a while): said once in a while, hello retried.
           this.notes.write('rejected', `the coordinator refuses this worker: ${msg.message}`);
         } else {
-          this.log(`coordinator reports ${msg.code}: ${msg.message}`);
+          this.log(`coordinator reports ${msg.code}: ${msg.message}`, 'warn');
         }
         return;
       case 'bye':

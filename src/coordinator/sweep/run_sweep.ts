@@ -5,6 +5,7 @@
  * `resume: false` first removes the trials' folders so that every trial starts over. A trial whose worker is lost
  * goes back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
  */
+import type { LineLog } from '../../platform/log.js';
 import { EvoscaleError } from '../../shared/errors.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ export interface SweepPlan {
 
 export interface SweepOptions {
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
   /** Attempts per trial before the sweep reports it failed (lost workers do not count; default: the executor's). */
   readonly maxFailures?: number;
   /** Keep finished trials and checkpoints (default true); false removes the trials' folders first. */
@@ -156,21 +157,24 @@ export async function runSweep(
           log(`sweep: ${key} finished (${ran.length + skipped.length}/${plan.trials.length})`);
         },
         (err: unknown) => {
-          // Threads and sockets torn down by the shutdown fail their trials; that is the stop, not a failure.
-          if (options.signal?.aborted === true) return;
           const message = err instanceof Error ? err.message : String(err);
+          // Threads and sockets torn down by the shutdown fail their trials; that is the stop, not a failure.
+          if (options.signal?.aborted === true) {
+            log(`sweep: ${key} ${/stopped at step/.test(message) ? message : `abandoned (${message})`}`, 'warn');
+            return;
+          }
           if (err instanceof SlotLostError) {
-            log(`sweep: ${key} lost its worker (${message}); queued again`);
+            log(`sweep: ${key} lost its worker (${message}); queued again`, 'warn');
             queue.unshift(t);
             return;
           }
           const n = (failures.get(key) ?? 0) + 1;
           failures.set(key, n);
           if (n < maxFailures) {
-            log(`sweep: ${key} failed (${message}); retrying`);
+            log(`sweep: ${key} failed (${message}); retrying`, 'warn');
             queue.push(t);
           } else {
-            log(`sweep: ${key} failed ${n} times: ${message}`);
+            log(`sweep: ${key} failed ${n} times: ${message}`, 'error');
             failed.push({ id: key, error: message });
           }
         },
@@ -195,8 +199,17 @@ export async function runSweep(
         });
   while (queue.length > 0 || inflight.size > 0) {
     if (signal?.aborted === true) {
+      const stopped = inflight.size;
+      const reachable = executor.stop !== undefined;
+      if (reachable && stopped > 0) {
+        // Trials here checkpoint at their next step and stop; wait for them so that no step done is lost.
+        executor.stop?.();
+        await Promise.allSettled([...inflight]);
+      }
       log(
-        `sweep: stopped; ${inflight.size} running trial${inflight.size === 1 ? '' : 's'} will resume from checkpoints`,
+        `sweep: stopped; ${stopped} running trial${stopped === 1 ? '' : 's'} ` +
+          (reachable ? 'checkpointed where they stopped' : 'will resume from their last checkpoints'),
+        'warn',
       );
       throw new SweepInterruptedError(skipped.length + ran.length, plan.trials.length);
     }

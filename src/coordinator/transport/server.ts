@@ -11,6 +11,7 @@
  * Peers that keep sending bad frames, and workers evicted for their answers or for stalling, are refused for a
  * growing while (PeerGuard); every refusal, eviction, malformed frame and failed handshake is logged, rate-limited.
  */
+import type { LineLog } from '../../platform/log.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { Router } from 'zeromq';
 import { EvoscaleError } from '../../shared/errors.js';
@@ -50,7 +51,7 @@ export interface CoordinatorServerOptions {
   /** Who is refused for how long (tests pass a faster one). */
   readonly guard?: PeerGuard;
   readonly metrics?: RuntimeMetrics;
-  readonly log?: (line: string) => void;
+  readonly log?: LineLog;
 }
 
 export class ServerError extends EvoscaleError {
@@ -267,14 +268,14 @@ export class CoordinatorServer {
         frames = await this.router.receive();
       } catch (e) {
         if (this.closed) return;
-        this.options.log?.(`coordinator: receive failed (${(e as Error).message}); continuing`);
+        this.options.log?.(`coordinator: receive failed (${(e as Error).message}); continuing`, 'warn');
         continue;
       }
       try {
         this.handleFrames(frames);
       } catch (e) {
         // A bug in a handler must not stop the server; it is logged with the message type.
-        this.options.log?.(`coordinator: error while handling a message: ${(e as Error).stack ?? String(e)}`);
+        this.options.log?.(`coordinator: error while handling a message: ${(e as Error).stack ?? String(e)}`, 'error');
       }
     }
   }
@@ -388,7 +389,7 @@ export class CoordinatorServer {
         worker.onResult(msg);
         return;
       case 'error':
-        this.options.log?.(`coordinator: worker ${worker.id} reports ${msg.code}: ${msg.message}`);
+        this.options.log?.(`coordinator: worker ${worker.id} reports ${msg.code}: ${msg.message}`, 'warn');
         worker.onError(msg);
         return;
       case 'progress':
@@ -512,7 +513,7 @@ export class CoordinatorServer {
     // A reconnection under the same id re-adds the new object; only a real loss is a lost worker.
     if (reason !== 'reconnected' && !this.closing) {
       this.options.metrics?.workersLost.inc({ reason: reason.split(' ')[0] });
-      this.options.log?.(`coordinator: worker ${worker.id} lost: ${reason}`);
+      this.options.log?.(`coordinator: worker ${worker.id} lost: ${reason}`, 'warn');
     }
     this.updateGauge();
     for (const l of this.workerListeners) l(worker, 'lost');

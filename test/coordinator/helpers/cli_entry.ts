@@ -8,8 +8,10 @@ import { registerKeysCommand } from '../../../src/cli/commands/keys.js';
 import { registerRunCommand } from '../../../src/cli/commands/run.js';
 import { registerSweepCommand } from '../../../src/cli/commands/sweep.js';
 import { registerWorkerCommand } from '../../../src/cli/commands/worker.js';
+import { registerLogOptions } from '../../../src/cli/logging.js';
 
 const program = new Command().name('evoscale').showHelpAfterError();
+registerLogOptions(program);
 registerCoordinatorCommand(program);
 registerWorkerCommand(program);
 registerSweepCommand(program);
