@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { expMlp, describeSpec } from '../shared/model/mlp.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { BUILTIN_DATASETS } from '../data/builtin.js';
-import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
+import { exp2ErrorBars, exp2Facets, exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
+import type { Exp2ErrorRow, Exp2FacetRow } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
@@ -72,6 +73,11 @@ export function trainSetWords(t: { readonly size?: number; readonly fraction?: n
   if (t.size === undefined) return `train ${Math.round((t.fraction ?? 0) * 100)}%`;
   const e = Math.log10(t.size);
   return Number.isInteger(e) ? `train 1e${e} rows` : `train ${t.size} rows`;
+}
+
+/** A training set as a short label for facets and legends: "1e3 rows" (or "1500 rows") or "30%". */
+function trainSetShort(t: { readonly size?: number; readonly fraction?: number }): string {
+  return trainSetWords(t).replace(/^train /, '');
 }
 
 /** Rows of a built-in dataset a run will load, or undefined for files (known only once loaded). */
@@ -195,6 +201,14 @@ export async function runExp2(
   return { dir, summaries };
 }
 
+/** A dataset's training sets as facet labels, smallest first. */
+function uniqueTrainSets(specs: readonly TrialSpec[]): string[] {
+  const sorted = [...specs].sort(
+    (a, b) => (a.trainSet.size ?? a.trainSet.fraction ?? 0) - (b.trainSet.size ?? b.trainSet.fraction ?? 0),
+  );
+  return [...new Set(sorted.map((s) => trainSetShort(s.trainSet)))];
+}
+
 /** The report's sentence on the NE fitness batch, which decides experiment 2's result. */
 function fitnessBatchWords(cfg: Exp2Config): string {
   const choice = cfg.fitnessBatch ?? 'text';
@@ -220,6 +234,12 @@ export async function writeExp2Outputs(
 ): Promise<void> {
   const sections: string[] = [];
   const aggregate: Record<string, unknown>[] = [];
+  // Per dataset: every training set's curves (one faceted figure) and final errors (the proposal's figure).
+  const facetRows = new Map<string, Exp2FacetRow[]>();
+  const errorRows = new Map<string, Exp2ErrorRow[]>();
+  const push = <T>(m: Map<string, T[]>, k: string, rows: T[]): void => {
+    m.set(k, [...(m.get(k) ?? []), ...rows]);
+  };
   const byGroup = groupBy(
     specs.map((spec, i) => ({ spec, summary: summaries[i] })),
     (t) => `${t.spec.dataset}|${trainSetTag(t.spec.trainSet)}`,
@@ -263,6 +283,16 @@ export async function writeExp2Outputs(
         flops: trials.reduce((a, t) => a + t.summary.flops, 0) / trials.length,
       });
     }
+    const trainSet = trainSetShort(group[0].spec.trainSet);
+    push(facetRows, dataset, [
+      ...ceRows.map((r) => ({ ...r, metric: 'Test cross-entropy' as const, trainSet })),
+      ...f1Rows.map((r) => ({ ...r, metric: 'Test macro-F1' as const, trainSet })),
+    ]);
+    push(
+      errorRows,
+      dataset,
+      finals.map((f) => ({ method: f.method, trainSet: trainSet.replace(/ rows$/, ''), f1: f.value })),
+    );
     const title = `${dataset}, ${trainSetWords(group[0].spec.trainSet)}`;
     await renderVegaLite(
       exp2Lines(ceRows, {
@@ -304,6 +334,34 @@ ${markdownTable(['method', 'test macro-F1 (sampled, 10 trials)', 'test CE', 'tes
 ${verdict}
 `);
   }
+  const datasetSections: string[] = [];
+  for (const [dataset, rows] of facetRows) {
+    const tag = dataset.replace(/[^A-Za-z0-9_-]/g, '_');
+    const order = uniqueTrainSets(specs.filter((s) => s.dataset === dataset));
+    await renderVegaLite(
+      exp2Facets(rows, {
+        trainSetOrder: order,
+        title: `${dataset}: test CE and macro-F1 vs runtime, by training set`,
+        methodOrder: cfg.methods,
+      }),
+      join(dir, 'plots', `${tag}_curves`),
+    );
+    const largestFirst = [...order].reverse().map((t) => t.replace(/ rows$/, ''));
+    await renderVegaLite(
+      exp2ErrorBars(errorRows.get(dataset) ?? [], {
+        trainSetOrder: largestFirst,
+        title: `${dataset}: final macro-F1 error`,
+        methodOrder: cfg.methods,
+      }),
+      join(dir, 'plots', `${tag}_final_f1_error`),
+    );
+    datasetSections.push(`## ${dataset}: all training sets
+
+![Curves](plots/${tag}_curves.png)
+![Final macro-F1 error, the proposal's figure](plots/${tag}_final_f1_error.png)
+`);
+  }
+  sections.unshift(...datasetSections);
   writeJsonAtomic(join(dir, 'aggregate.json'), { rows: aggregate, environment: env });
   const budget =
     cfg.budgetSeconds !== undefined

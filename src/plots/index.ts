@@ -3,8 +3,10 @@ export { renderVegaLite, svgOfVegaLite, pngOfSvg, PlotRenderError, PNG_SCALE } f
 export type { RenderedFigure } from './render.js';
 export { exp1FourPanel } from './exp1.js';
 export type { Exp1Row } from './exp1.js';
-export { exp2Lines, exp2FinalBars } from './exp2.js';
-export type { Exp2LineRow, Exp2BarRow, Exp2Metric } from './exp2.js';
+export { exp2Lines, exp2FinalBars, exp2Facets, exp2ErrorBars } from './exp2.js';
+export type { Exp2LineRow, Exp2BarRow, Exp2Metric, Exp2FacetRow, Exp2ErrorRow } from './exp2.js';
+export { methodLook, methodLooks } from './method_names.js';
+export type { MethodLook } from './method_names.js';
 export { exp3AggregateReturns, exp3ClImpact, exp3Violins } from './exp3.js';
 export type { Exp3AggregateRow, Exp3ClImpactRow, Exp3ViolinRow } from './exp3.js';
 export type { CiValue, FigureTitle, MethodColours } from './common.js';
