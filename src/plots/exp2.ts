@@ -95,7 +95,8 @@ function lineLayers(
   y: Record<string, unknown> = { zero: false },
 ): Record<string, unknown> {
   const scales = methodScales(looks);
-  const legend = { values: [...shown] }; // only the methods this figure shows
+  // Only the methods this figure shows, each drawn as a stroke so its dash (σ mode) shows in the legend too.
+  const legend = { values: [...shown], symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 420 };
   return {
     encoding: {
       x: {
