@@ -231,7 +231,7 @@ export function exp2ErrorBars(
   for (const r of rows) best.set(r.method, Math.min(best.get(r.method) ?? Infinity, error(r)));
   const order = [...best.keys()].sort((a, b) => (best.get(a) as number) - (best.get(b) as number)).map(label);
   const sizes = options.trainSetOrder.filter((t) => rows.some((r) => r.trainSet === t));
-  const opacity = sizes.map((_, i) => (sizes.length === 1 ? 1 : 1 - (0.65 * i) / (sizes.length - 1)));
+  const opacity = sizes.map((_, i) => (sizes.length === 1 ? 1 : 1 - (0.75 * i) / (sizes.length - 1)));
   // A perfect score has no place on a log axis: it is drawn at the axis floor and labelled 0.
   const positive = rows.map(error).filter((e) => e > 0);
   const floor = positive.length > 0 ? 10 ** Math.floor(Math.log10(Math.min(...positive)) - 0.3) : 1e-3;
@@ -262,7 +262,8 @@ export function exp2ErrorBars(
       options.subtitle ?? '1 − test macro-F1 at the end of the budget, log axis; lower is better',
     ),
     data: { values },
-    width: { step: 92 },
+    // A fixed width: with xOffset a step would size every bar, not every method's group.
+    width: Math.max(360, order.length * (20 * sizes.length + 26)),
     height: 360,
     encoding: { x, xOffset },
     layer: [
@@ -282,7 +283,7 @@ export function exp2ErrorBars(
             type: 'nominal',
             title: 'Training size',
             scale: { domain: sizes, range: opacity },
-            legend: { orient: 'top-left', symbolType: 'square', symbolFillColor: '#444444' },
+            legend: { orient: 'right', symbolType: 'square', symbolFillColor: '#444444', symbolStrokeWidth: 0 },
           },
         },
       },
