@@ -155,23 +155,26 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
 }
 
 /**
+ * Rows `steps` batches of `batch` visit on `n` training rows: batches walk through shuffled epochs, and an epoch's
+ * last batch holds only what is left (SGD's sampler and NE's alike), so an epoch is exactly `n` rows.
+ */
+function rowsVisited(steps: number, batch: number, n: number): number {
+  const b = Math.min(batch, n);
+  const perEpoch = Math.ceil(n / b);
+  return Math.floor(steps / perEpoch) * n + Math.min((steps % perEpoch) * b, n);
+}
+
+/**
  * FLOPs a trial of a step budget will spend, counting the NE fitness batch (forward passes of every agent on
  * every scored row); undefined for wall-clock budgets, or when the training set's size is only known once loaded.
  */
 export function plannedExp2Flops(spec: TrialSpec): number | undefined {
   const steps = spec.budget.steps;
   const n = spec.trainSet.size;
-  if (steps === undefined) return undefined;
+  if (steps === undefined || n === undefined) return undefined;
   const m = spec.method;
-  if (m.kind === 'sgd') return steps * sgdStepFlops(spec.model, m.batchSize);
-  if (m.batchSize === 'all' || n === undefined) {
-    return n === undefined ? undefined : steps * neGenerationFlops(spec.model, m.populationSize, n);
-  }
-  // Generations walk through shuffled epochs in consecutive batches; an epoch's last batch holds what is left.
-  const batch = Math.min(m.batchSize, n);
-  const perEpoch = Math.ceil(n / batch);
-  const rest = steps % perEpoch;
-  const rows = Math.floor(steps / perEpoch) * n + Math.min(rest * batch, n);
+  if (m.kind === 'sgd') return sgdStepFlops(spec.model, 1) * rowsVisited(steps, m.batchSize, n);
+  const rows = m.batchSize === 'all' ? steps * n : rowsVisited(steps, m.batchSize, n);
   return neGenerationFlops(spec.model, m.populationSize, 1) * rows;
 }
 
