@@ -26,7 +26,10 @@ describe('exp2 --sizes: the split', () => {
     assert.deepEqual(large.train.subarray(0, 100), small.train);
     assert.deepEqual(large.train, byFraction.train[0].indices.subarray(0, 1000));
     const test = new Set(small.test);
-    assert.ok(large.train.every((r) => !test.has(r)), 'no training row is a test row');
+    assert.ok(
+      large.train.every((r) => !test.has(r)),
+      'no training row is a test row',
+    );
   });
 
   it('refuses a size larger than the training pool, naming the dataset size and the held-out rows', () => {
@@ -94,7 +97,10 @@ describe('exp2 --sizes and --fitness-batch: the plan', () => {
     }
     assert.ok(specs.some((s) => s.id === 'cartpole_n100_ga_fixed_f1_fb100_s0'));
     assert.ok(specs.some((s) => s.id === 'cartpole_n100000_es_adaptive_ce_fb3200_s0'));
-    assert.ok(specs.some((s) => s.id === 'cartpole_n100_sgd_s0'), "SGD's id does not change");
+    assert.ok(
+      specs.some((s) => s.id === 'cartpole_n100_sgd_s0'),
+      "SGD's id does not change",
+    );
     assert.equal(fitnessBatchRows('code', 32), 3200, 'with fractions the sampler caps it at the training set');
     assert.equal(fitnessBatchRows(500, 32, 100), 100);
   });
