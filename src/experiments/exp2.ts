@@ -1,18 +1,31 @@
 /**
  * Experiment 2 of the proposal: nine methods on equal compute budgets (SGD and simple GA/ES with fixed or
- * adaptive σ, optimising CE or macro-F1), mini-batches of 32, train fractions 90/30/10% with a held-out 10%.
+ * adaptive σ, optimising CE or macro-F1), mini-batches of 32, train fractions 90/30/10% with a held-out 10%, or
+ * absolute training sizes (`--sizes 100,1000,10000,100000`, as the proposal's script ran it), and an NE fitness
+ * batch as the proposal's text ('text', 32 rows) or its code ('code', up to 3 200 rows) has it.
  */
 import { join } from 'node:path';
 import { expMlp, describeSpec } from '../shared/model/mlp.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { BUILTIN_DATASETS } from '../data/builtin.js';
-import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
+import { exp2ErrorBars, exp2Facets, exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
+import type { Exp2ErrorRow, Exp2FacetRow } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
 import { departuresSection, exp2Departures } from './protocol_departures.js';
 import { exp2FitSection } from './exp2_fits.js';
-import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
+import {
+  CODE_FITNESS_BATCHES,
+  EXP2_METHODS,
+  fitnessBatchRows,
+  optimisesCrossEntropy,
+  resolveMethods,
+  withFitnessBatch,
+  type SgdMethod,
+} from '../trials/methods.js';
+import { DEFAULT_EXPERT_STEPS } from '../shared/data/generate.js';
+import { neGenerationFlops, sgdStepFlops } from '../shared/model/flops.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
@@ -49,26 +62,82 @@ function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: numbe
   return { envId: s.id, obsDim: s.obsDim, nActions: s.nActions };
 }
 
-export function planExp2(cfg: Exp2Config): TrialSpec[] {
-  const methods = resolveMethods(EXP2_METHODS, cfg.methods);
-  const backend = parseBackend(cfg.backend, 'exp2 backend');
-  const out: TrialSpec[] = [];
-  for (const dataset of cfg.datasets) {
-    const env = envOf(cfg, dataset);
-    for (const fraction of cfg.fractions) {
+/** A training set of experiment 2: a share of the whole dataset (the text's protocol) or an absolute size (the code's). */
+type Exp2TrainSet = { readonly fraction: number } | { readonly size: number };
+
+/** The part of a trial id and figure name that names its training set: `f30` (30%) or `n1000` (1 000 rows). */
+export function trainSetTag(t: { readonly size?: number; readonly fraction?: number }): string {
+  return t.size !== undefined ? `n${t.size}` : `f${Math.round((t.fraction ?? 0) * 100)}`;
+}
+
+/** How a training set reads in titles: "train 30%" or "train 1e3 rows". */
+export function trainSetWords(t: { readonly size?: number; readonly fraction?: number }): string {
+  if (t.size === undefined) return `train ${Math.round((t.fraction ?? 0) * 100)}%`;
+  const e = Math.log10(t.size);
+  return Number.isInteger(e) ? `train 1e${e} rows` : `train ${t.size} rows`;
+}
+
+/** A training set as a short label for facets and legends: "1e3 rows" (or "1500 rows") or "30%". */
+function trainSetShort(t: { readonly size?: number; readonly fraction?: number }): string {
+  return trainSetWords(t).replace(/^train /, '');
+}
+
+/** Rows of a built-in dataset a run will load, or undefined for files (known only once loaded). */
+function builtinRows(cfg: Exp2Config, dataset: string, envId: string): number | undefined {
+  if (BUILTIN_DATASETS[dataset.toLowerCase()] === undefined) return undefined;
+  return cfg.datasetSteps ?? DEFAULT_EXPERT_STEPS[envId];
+}
+
+function trainSetsOf(cfg: Exp2Config, dataset: string, envId: string): Exp2TrainSet[] {
+  if (cfg.sizes === undefined) {
+    return cfg.fractions.map((fraction) => {
       if (!(fraction > 0 && fraction + cfg.testFraction <= 1 + 1e-9)) {
         throw new InvalidArgumentError(`--fractions: ${fraction} must be in (0, ${1 - cfg.testFraction}]`);
       }
-      for (const method of methods) {
+      return { fraction };
+    });
+  }
+  // Refused before any trial starts where the dataset's size is known now; files are checked when loaded.
+  const rows = builtinRows(cfg, dataset, envId);
+  const pool = rows === undefined ? undefined : rows - Math.round(cfg.testFraction * rows);
+  return cfg.sizes.map((size) => {
+    if (pool !== undefined && size > pool) {
+      throw new InvalidArgumentError(
+        `--sizes: ${size} is larger than the training pool of dataset '${dataset}': ${rows} rows, ` +
+          `${(rows as number) - pool} held out for testing, leaves ${pool}; use sizes up to ${pool} ` +
+          'or a larger --dataset-steps',
+      );
+    }
+    return { size };
+  });
+}
+
+/** The SGD batch of experiment 2: the unit of the 'text' and 'code' fitness-batch presets. */
+const SGD_BATCH = (EXP2_METHODS.sgd as SgdMethod).batchSize;
+
+export function planExp2(cfg: Exp2Config): TrialSpec[] {
+  const methods = resolveMethods(EXP2_METHODS, cfg.methods);
+  const backend = parseBackend(cfg.backend, 'exp2 backend');
+  const fitnessBatch = cfg.fitnessBatch ?? 'text';
+  const out: TrialSpec[] = [];
+  for (const dataset of cfg.datasets) {
+    const env = envOf(cfg, dataset);
+    for (const trainSet of trainSetsOf(cfg, dataset, env.envId)) {
+      const rows = 'size' in trainSet ? trainSet.size : undefined;
+      const fitnessRows = fitnessBatchRows(fitnessBatch, SGD_BATCH, rows);
+      for (const base of methods) {
+        const method = withFitnessBatch(base, fitnessRows);
+        // The text's batch keeps the ids (and results folders) of earlier runs; any other names its rows.
+        const fb = method !== base ? `_fb${fitnessRows}` : '';
         for (const seed of cfg.seeds) {
           const steps = method.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations;
           out.push({
             experiment: 'exp2',
-            id: `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_f${Math.round(fraction * 100)}_${method.name}_s${seed}`,
+            id: `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_${trainSetTag(trainSet)}_${method.name}${fb}_s${seed}`,
             envId: env.envId,
             dataset,
             ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),
-            trainSet: { fraction, rows: 0 },
+            trainSet: 'size' in trainSet ? { size: trainSet.size, rows: 0 } : { fraction: trainSet.fraction, rows: 0 },
             split: { kind: 'exp2', seed: cfg.splitSeed ?? seed, testFraction: cfg.testFraction },
             method,
             model: expMlp(env.obsDim, env.nActions),
@@ -85,6 +154,30 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
     }
   }
   return out;
+}
+
+/**
+ * Rows `steps` batches of `batch` visit on `n` training rows: batches walk through shuffled epochs, and an epoch's
+ * last batch holds only what is left (SGD's sampler and NE's alike), so an epoch is exactly `n` rows.
+ */
+function rowsVisited(steps: number, batch: number, n: number): number {
+  const b = Math.min(batch, n);
+  const perEpoch = Math.ceil(n / b);
+  return Math.floor(steps / perEpoch) * n + Math.min((steps % perEpoch) * b, n);
+}
+
+/**
+ * FLOPs a trial of a step budget will spend, counting the NE fitness batch (forward passes of every agent on
+ * every scored row); undefined for wall-clock budgets, or when the training set's size is only known once loaded.
+ */
+export function plannedExp2Flops(spec: TrialSpec): number | undefined {
+  const steps = spec.budget.steps;
+  const n = spec.trainSet.size;
+  if (steps === undefined || n === undefined) return undefined;
+  const m = spec.method;
+  if (m.kind === 'sgd') return sgdStepFlops(spec.model, 1) * rowsVisited(steps, m.batchSize, n);
+  const rows = m.batchSize === 'all' ? steps * n : rowsVisited(steps, m.batchSize, n);
+  return neGenerationFlops(spec.model, m.populationSize, 1) * rows;
 }
 
 export async function runExp2(
@@ -113,6 +206,29 @@ export async function runExp2(
   return { dir, summaries };
 }
 
+/** A dataset's training sets as facet labels, smallest first. */
+function uniqueTrainSets(specs: readonly TrialSpec[]): string[] {
+  const sorted = [...specs].sort(
+    (a, b) => (a.trainSet.size ?? a.trainSet.fraction ?? 0) - (b.trainSet.size ?? b.trainSet.fraction ?? 0),
+  );
+  return [...new Set(sorted.map((s) => trainSetShort(s.trainSet)))];
+}
+
+/** The report's sentence on the NE fitness batch, which decides experiment 2's result. */
+function fitnessBatchWords(cfg: Exp2Config): string {
+  const choice = cfg.fitnessBatch ?? 'text';
+  if (choice === 'text') {
+    return `NE fitness batch: ${SGD_BATCH} rows per generation ('text': the SGD batch, as the proposal's text says).`;
+  }
+  if (choice === 'code') {
+    return (
+      `NE fitness batch: min(${SGD_BATCH * CODE_FITNESS_BATCHES}, training rows) per generation ('code': ` +
+      "as the proposal's code ran it, old/2_dl_vs_ga_es/main.py)."
+    );
+  }
+  return `NE fitness batch: ${choice} rows per generation (capped at the training rows).`;
+}
+
 export async function writeExp2Outputs(
   dir: string,
   cfg: Exp2Config,
@@ -123,14 +239,20 @@ export async function writeExp2Outputs(
 ): Promise<void> {
   const sections: string[] = [];
   const aggregate: Record<string, unknown>[] = [];
+  // Per dataset: every training set's curves (one faceted figure) and final errors (the proposal's figure).
+  const facetRows = new Map<string, Exp2FacetRow[]>();
+  const errorRows = new Map<string, Exp2ErrorRow[]>();
+  const push = <T>(m: Map<string, T[]>, k: string, rows: T[]): void => {
+    m.set(k, [...(m.get(k) ?? []), ...rows]);
+  };
   const byGroup = groupBy(
     specs.map((spec, i) => ({ spec, summary: summaries[i] })),
-    (t) => `${t.spec.dataset}|${t.spec.trainSet.fraction}`,
+    (t) => `${t.spec.dataset}|${trainSetTag(t.spec.trainSet)}`,
   );
   for (const [, group] of byGroup) {
     const { dataset } = group[0].spec;
-    const fraction = group[0].spec.trainSet.fraction ?? 0;
-    const tag = `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_f${Math.round(fraction * 100)}`;
+    const { fraction, size } = group[0].spec.trainSet;
+    const tag = `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_${trainSetTag(group[0].spec.trainSet)}`;
     const byMethod = groupBy(group, (t) => t.spec.method.name);
     const ceRows: { method: string; runtimePct: number; value: ReturnType<typeof ci> }[] = [];
     const f1Rows: typeof ceRows = [];
@@ -151,11 +273,32 @@ export async function writeExp2Outputs(
         fmtCi(ce),
         fmtCi(am, 2, 100),
         trials[0].summary.steps,
+        trials[0].spec.method.batchSize,
+        (trials.reduce((a, t) => a + t.summary.flops, 0) / trials.length).toExponential(2),
         (trials.reduce((a, t) => a + t.summary.wallSeconds, 0) / trials.length).toFixed(1),
       ]);
-      aggregate.push({ dataset, fraction, method, testMacroF1: f1, testLoss: ce, testActionMatch: am });
+      aggregate.push({
+        dataset,
+        ...(size !== undefined ? { size } : { fraction }),
+        method,
+        ...(trials[0].spec.method.kind === 'ne' ? { fitnessBatch: trials[0].spec.method.batchSize } : {}),
+        testMacroF1: f1,
+        testLoss: ce,
+        testActionMatch: am,
+        flops: trials.reduce((a, t) => a + t.summary.flops, 0) / trials.length,
+      });
     }
-    const title = `${dataset}, train ${Math.round(fraction * 100)}%`;
+    const trainSet = trainSetShort(group[0].spec.trainSet);
+    push(facetRows, dataset, [
+      ...ceRows.map((r) => ({ ...r, metric: 'Test cross-entropy' as const, trainSet })),
+      ...f1Rows.map((r) => ({ ...r, metric: 'Test macro-F1' as const, trainSet })),
+    ]);
+    push(
+      errorRows,
+      dataset,
+      finals.map((f) => ({ method: f.method, trainSet: trainSet.replace(/ rows$/, ''), f1: f.value })),
+    );
+    const title = `${dataset}, ${trainSetWords(group[0].spec.trainSet)}`;
     await renderVegaLite(
       exp2Lines(ceRows, {
         metric: 'Test cross-entropy',
@@ -191,12 +334,40 @@ export async function writeExp2Outputs(
 ![F1](plots/${tag}_f1.png)
 ![Final F1](plots/${tag}_final_f1.png)
 
-${markdownTable(['method', 'test macro-F1 (sampled, 10 trials)', 'test CE', 'test action match %', 'steps / generations', 'wall s'], tableRows)}
+${markdownTable(['method', 'test macro-F1 (sampled, 10 trials)', 'test CE', 'test action match %', 'steps / generations', 'batch rows (SGD step / NE fitness)', 'FLOPs', 'wall s'], tableRows)}
 
 ${verdict}
 `);
   }
   const departures = exp2Departures(cfg, specs);
+  const datasetSections: string[] = [];
+  for (const [dataset, rows] of facetRows) {
+    const tag = dataset.replace(/[^A-Za-z0-9_-]/g, '_');
+    const order = uniqueTrainSets(specs.filter((s) => s.dataset === dataset));
+    await renderVegaLite(
+      exp2Facets(rows, {
+        trainSetOrder: order,
+        title: `${dataset}: test CE and macro-F1 vs runtime, by training set`,
+        methodOrder: cfg.methods,
+      }),
+      join(dir, 'plots', `${tag}_curves`),
+    );
+    const largestFirst = [...order].reverse().map((t) => t.replace(/ rows$/, ''));
+    await renderVegaLite(
+      exp2ErrorBars(errorRows.get(dataset) ?? [], {
+        trainSetOrder: largestFirst,
+        title: `${dataset}: final macro-F1 error`,
+        methodOrder: cfg.methods,
+      }),
+      join(dir, 'plots', `${tag}_final_f1_error`),
+    );
+    datasetSections.push(`## ${dataset}: all training sets
+
+![Curves](plots/${tag}_curves.png)
+![Final macro-F1 error, the proposal's figure](plots/${tag}_final_f1_error.png)
+`);
+  }
+  sections.unshift(...datasetSections);
   writeJsonAtomic(join(dir, 'aggregate.json'), { rows: aggregate, protocolDepartures: departures, environment: env });
   const budget =
     cfg.budgetSeconds !== undefined
@@ -206,9 +377,10 @@ ${verdict}
     join(dir, 'report.md'),
     `# Experiment 2: nine methods on equal budgets
 
-Network ${describeSpec(specs[0]?.model ?? expMlp(4, 2))} per dataset. Batch 32 for every method; SGD lr 1e-3; NE population 50,
+Network ${describeSpec(specs[0]?.model ?? expMlp(4, 2))} per dataset. SGD batch ${SGD_BATCH}, lr 1e-3. ${fitnessBatchWords(cfg)} NE population 50,
 σ₀ = 1e-3 (adaptive: σ ×= 1+N(0, 0.01²) per parameter each generation). Test set: held-out ${Math.round(cfg.testFraction * 100)}%.
 Budget mode: ${budget}. Macro-F1 is scored on actions sampled from each policy (10 trials), as the proposal does.
+Training sets: ${cfg.sizes !== undefined ? `absolute sizes ${cfg.sizes.join(', ')} rows (the first rows of the split's shuffled order, nested)` : `fractions ${cfg.fractions.join(', ')} of the whole dataset`}.
 Seeds: ${cfg.seeds.join(', ')}; ${splitWords(cfg.splitSeed)} Values are means (± half-width of the 95% CI across seeds where there is more than one).
 
 ${departuresSection(departures)}${departures.length > 0 ? '\nThe verdicts in the sections below are provisional on that account.\n' : ''}

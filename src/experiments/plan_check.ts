@@ -66,6 +66,15 @@ export async function checkPlanFitsData(specs: readonly TrialSpec[], rowsOf: Row
           `${what} has ${n} rows: a test fraction of ${s.split.testFraction} leaves ${test} test rows; use ${bigger}`,
         );
       }
+      if (s.trainSet.size !== undefined) {
+        if (s.trainSet.size > n - test) {
+          throw new PlanDoesNotFitError(
+            `--sizes: ${s.trainSet.size} training rows do not fit ${what}: it has ${n} rows, ${test} of them held ` +
+              `out for testing, so sizes up to ${n - test} fit; use smaller sizes or ${bigger}`,
+          );
+        }
+        continue;
+      }
       const f = s.trainSet.fraction ?? 0;
       const size = Math.min(Math.round(f * n), n - test);
       if (size < 1) {

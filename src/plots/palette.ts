@@ -48,3 +48,19 @@ export const NO_CL_COLOR = OKABE_ITO.vermillion;
 export const TARGET_LINE_COLOR = OKABE_ITO.bluishGreen;
 /** The human's own distribution in comparisons with models. */
 export const HUMAN_COLOR = '#4D4D4D';
+
+/**
+ * Experiment 2's method families, one colour each (Okabe & Ito): a family is an algorithm with its objective, and
+ * within one the σ mode is told apart by the dash (METHOD_DASHES), so nine methods read as five colours × two
+ * dashes. Paired hues (vermillion/orange, blue/sky blue) keep an algorithm's CE and macro-F1 variants related.
+ */
+export const METHOD_FAMILY_COLORS: Readonly<Record<string, string>> = {
+  SGD: OKABE_ITO.black,
+  'GA (CE)': OKABE_ITO.vermillion,
+  'GA (macro-F1)': OKABE_ITO.orange,
+  'ES (CE)': OKABE_ITO.blue,
+  'ES (macro-F1)': OKABE_ITO.skyBlue,
+};
+
+/** Stroke dashes per σ mode: fixed σ (and gradient methods) solid, adaptive σ dashed. */
+export const METHOD_DASHES = { solid: [1, 0], adaptive: [7, 3] } as const;

@@ -94,3 +94,34 @@ export function resolveMethods(table: Readonly<Record<string, Method>>, names: r
 export function optimisesCrossEntropy(m: Method): boolean {
   return m.kind === 'sgd' || m.fitness === 'ce';
 }
+
+/**
+ * How many training rows score an NE agent each generation: 'text' is the proposal's text ("mini-batches of the
+ * same size as DL methods", i.e. the SGD batch), 'code' its code's choice (`min(batch_size * 100, num_train)` in
+ * old/2_dl_vs_ga_es/main.py), a number is that many rows. The choice decides experiment 2's result, so it is a
+ * setting of its own rather than a property of the method.
+ */
+export type FitnessBatch = number | 'text' | 'code';
+
+/** The proposal's code scores NE fitness on this many SGD batches per generation. */
+export const CODE_FITNESS_BATCHES = 100;
+
+/**
+ * The rows per generation `choice` means for NE methods next to an SGD batch of `sgdBatch`, on a training set of
+ * `trainRows` rows (when known when planning; otherwise the sampler caps every batch at the training set's size).
+ */
+export function fitnessBatchRows(choice: FitnessBatch, sgdBatch: number, trainRows?: number): number {
+  const cap = (rows: number): number => (trainRows !== undefined ? Math.min(rows, trainRows) : rows);
+  if (choice === 'text') return sgdBatch;
+  if (choice === 'code') return cap(sgdBatch * CODE_FITNESS_BATCHES);
+  if (!Number.isInteger(choice) || choice < 1) {
+    throw new InvalidArgumentError(`fitness batch ${choice} must be a positive integer, 'text' or 'code'`);
+  }
+  return cap(choice);
+}
+
+/** `m` with its fitness batch set to `rows` (SGD methods and whole-set NE methods are returned unchanged). */
+export function withFitnessBatch(m: Method, rows: number): Method {
+  if (m.kind !== 'ne' || m.batchSize === 'all' || m.batchSize === rows) return m;
+  return { ...m, batchSize: rows };
+}

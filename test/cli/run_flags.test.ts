@@ -43,7 +43,8 @@ test('an empty list item is refused, not dropped', () => {
 });
 
 test('a flag the chosen experiment ignores is refused', () => {
-  refused(['run', 'exp2', '--sizes', '100,1000', '--plan'], /--sizes does not apply to exp2/);
+  refused(['run', 'exp2', '--sizes', '100,1000', '--fractions', '0.5', '--plan'], /--sizes and --fractions .*only one/);
+  refused(['run', 'exp1', '--fitness-batch', 'code', '--plan'], /--fitness-batch does not apply to exp1/);
   refused(
     ['run', 'exp2', '--epochs', '3', '--generations', '2', '--plan'],
     /--epochs, --generations do not apply to exp2/,

@@ -8,7 +8,8 @@ import {
   type Exp1Config,
   type RunExperimentOptions,
 } from '../../experiments/exp1.js';
-import { EXP2_DEFAULTS, planExp2, runExp2, type Exp2Config } from '../../experiments/exp2.js';
+import { EXP2_DEFAULTS, planExp2, plannedExp2Flops, runExp2, type Exp2Config } from '../../experiments/exp2.js';
+import type { FitnessBatch } from '../../trials/methods.js';
 import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
 import { readConfigFile } from '../../config/read.js';
@@ -41,6 +42,7 @@ interface RunFlags {
   env?: string;
   sizes?: string;
   fractions?: string;
+  fitnessBatch?: string;
   methods?: string;
   seeds?: string;
   budget?: string;
@@ -139,11 +141,41 @@ function exp1Config(f: RunFlags): Exp1Config {
   return c;
 }
 
+function exp2Sizes(raw: string): number[] {
+  return ints('--sizes', raw).map((v) => {
+    if (v < 1) throw new InvalidArgumentError(`--sizes: ${v} rows cannot train a model; give sizes of at least 1`);
+    return v;
+  });
+}
+
+/** `--fitness-batch text|code|<rows>`. */
+function parseFitnessBatch(raw: string): FitnessBatch {
+  const v = raw.trim();
+  if (v === 'text' || v === 'code') return v;
+  if (!/^\d+$/.test(v)) {
+    throw new InvalidArgumentError(
+      `--fitness-batch must be 'text' (the SGD batch, 32), 'code' (min(3200, training rows)) or a number of rows, got '${raw}'`,
+    );
+  }
+  return parseIntOption('--fitness-batch', v, 1, 2 ** 31 - 1);
+}
+
 function exp2Config(f: RunFlags): Exp2Config {
-  const c = mergeSettings(EXP2_DEFAULTS, f.config ? readConfigFile(f.config, Exp2SettingsSchema) : {});
+  const settings = f.config ? readConfigFile(f.config, Exp2SettingsSchema) : {};
+  if (settings.sizes !== undefined && settings.fractions !== undefined) {
+    throw new InvalidArgumentError(`${f.config}: 'sizes' and 'fractions' both choose the training sets; keep only one`);
+  }
+  const c = mergeSettings(EXP2_DEFAULTS, settings);
   if (f.dataset) c.datasets = parseList('--dataset', f.dataset);
   if (f.env) c.envIds = Object.fromEntries(c.datasets.map((d) => [d, f.env as string]));
   if (f.fractions) c.fractions = parseFractionList('--fractions', f.fractions);
+  if (f.sizes && f.fractions) {
+    throw new InvalidArgumentError('--sizes and --fractions both choose the training sets: give only one');
+  }
+  if (f.sizes) c.sizes = exp2Sizes(f.sizes);
+  // A flag beats the file: --fractions on the command line replaces sizes a --config file set.
+  else if (f.fractions) delete c.sizes;
+  if (f.fitnessBatch !== undefined) c.fitnessBatch = parseFitnessBatch(f.fitnessBatch);
   if (f.methods) c.methods = parseList('--methods', f.methods);
   if (f.seeds) c.seeds = ints('--seeds', f.seeds);
   if (f.budget) {
@@ -177,13 +209,14 @@ const SCALING_ONLY: readonly string[] = SCALING_ONLY_FLAGS;
 
 /** Flags each experiment ignores: given on the command line, they are refused rather than silently dropped. */
 const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling', readonly string[]> = {
-  exp1: ['fractions', 'budget', 'sgdSteps', 'budgetSeconds', ...EXP3_ONLY, ...SCALING_ONLY],
-  exp2: ['sizes', 'epochs', 'generations', ...EXP3_ONLY, ...SCALING_ONLY],
-  scaling: ['fractions', 'budget', 'sgdSteps', 'epochs', 'generations', ...EXP3_ONLY],
+  exp1: ['fractions', 'fitnessBatch', 'budget', 'sgdSteps', 'budgetSeconds', ...EXP3_ONLY, ...SCALING_ONLY],
+  exp2: ['epochs', 'generations', ...EXP3_ONLY, ...SCALING_ONLY],
+  scaling: ['fractions', 'fitnessBatch', 'budget', 'sgdSteps', 'epochs', 'generations', ...EXP3_ONLY],
   exp3: [
     'dataset',
     'sizes',
     'fractions',
+    'fitnessBatch',
     'budgetSeconds',
     'epochs',
     'datasetSteps',
@@ -239,8 +272,17 @@ export function registerRunCommand(program: Command): void {
       "dataset: 'cartpole' | 'lunarlander' | <file.jsonl|.parquet> | hf:<owner>/<name> (exp2: comma-separated list; default exp1 cartpole, exp2 cartpole)",
     )
     .option('--env <id>', 'environment id of a dataset file (built-in datasets know theirs)')
-    .option('--sizes <list>', `exp1 training-set sizes (default ${EXP1_DEFAULTS.sizes.join(',')})`)
+    .option(
+      '--sizes <list>',
+      `training-set sizes in rows (exp1 default ${EXP1_DEFAULTS.sizes.join(',')}; exp2: instead of --fractions, ` +
+        "tested on the held-out 10%; the proposal's script ran --sizes 100,1000,10000,100000)",
+    )
     .option('--fractions <list>', 'exp2 training fractions of the whole dataset (default 0.9,0.3,0.1)')
+    .option(
+      '--fitness-batch <rows|text|code>',
+      "exp2: rows scoring each NE agent per generation: text = the SGD batch, 32 (default, the proposal's text); " +
+        "code = min(3200, training rows) (the proposal's code); or a number",
+    )
     .option('--methods <list>', 'methods to run (default: all of the experiment; see --plan for names)')
     .option(
       '--seeds <list>',
@@ -385,9 +427,11 @@ export function registerRunCommand(program: Command): void {
               id: s.id,
               method: s.method.name,
               dataset: s.dataset,
-              fraction: s.trainSet.fraction,
+              ...(s.trainSet.size !== undefined ? { size: s.trainSet.size } : { fraction: s.trainSet.fraction }),
+              ...(s.method.kind === 'ne' ? { fitnessBatch: s.method.batchSize } : {}),
               seed: s.seed,
               budget: s.budget,
+              plannedFlops: plannedExp2Flops(s),
             })),
           },
           null,

@@ -69,6 +69,22 @@ export const Exp2ConfigSchema = Type.Object(
       minItems: 1,
       description: 'Training fractions of the whole dataset, e.g. [0.9, 0.3, 0.1].',
     }),
+    sizes: Type.Optional(
+      Type.Array(PositiveInt, {
+        minItems: 1,
+        description:
+          "Absolute training sizes (rows) instead of fractions, tested on the held-out share: the proposal's " +
+          'script ran [100, 1000, 10000, 100000]. When given, `fractions` is not used.',
+      }),
+    ),
+    fitnessBatch: Type.Optional(
+      Type.Union([Type.Literal('text'), Type.Literal('code'), Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 })], {
+        description:
+          "Rows that score each NE agent per generation: 'text' (default) = the SGD batch (32), as the " +
+          "proposal's text says; 'code' = min(100 × the SGD batch, training rows), as the proposal's code " +
+          'ran it; or a number of rows.',
+      }),
+    ),
     methods: Methods,
     seeds: Seeds,
     sgdSteps: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: 'Steps per SGD trial.' }),

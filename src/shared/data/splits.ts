@@ -147,7 +147,35 @@ export function experiment2Split(n: number, opts: Experiment2SplitOptions): Expe
 /** A split a trial or run trains on: which rows are held out for testing, and which train. */
 export type ExperimentSplit =
   | { readonly kind: 'exp1'; readonly seed: number; readonly testSize: number; readonly size: number }
-  | { readonly kind: 'exp2'; readonly seed: number; readonly testFraction: number; readonly fraction: number };
+  | { readonly kind: 'exp2'; readonly seed: number; readonly testFraction: number; readonly fraction: number }
+  | {
+      readonly kind: 'exp2';
+      readonly seed: number;
+      readonly testFraction: number;
+      /** An absolute training size instead of a fraction (the proposal's script's `--dataset-size`). */
+      readonly size: number;
+    };
+
+/**
+ * Experiment 2 with an absolute training size, as the proposal's script ran it (`--dataset-size 100 … 100000`):
+ * the same permutation and held-out test rows as `experiment2Split`, training on its first `size` rows, so every
+ * size's training set is contained in the larger ones and never meets the test rows. A size larger than the
+ * training pool is refused (the proposal's script silently used the whole pool instead).
+ */
+export function experiment2SizedSplit(
+  n: number,
+  opts: { seed: number; testFraction?: number; size: number },
+): { permutation: Int32Array; test: Int32Array; train: Int32Array } {
+  const s = experiment2Split(n, { seed: opts.seed, testFraction: opts.testFraction ?? EXPERIMENT2_TEST_FRACTION, trainFractions: [] });
+  const pool = n - s.test.length;
+  if (!Number.isInteger(opts.size) || opts.size < 1 || opts.size > pool) {
+    throw new InvalidArgumentError(
+      `training size ${opts.size} must be an integer in 1..${pool}: the dataset has ${n} rows, ${s.test.length} of ` +
+        `them held out for testing; use a smaller size or a larger dataset`,
+    );
+  }
+  return { permutation: s.permutation, test: s.test, train: s.permutation.slice(0, opts.size) };
+}
 
 /** Rows of a dataset as the learners consume them: inputs n × obsDim (row-major) and action labels. */
 export interface LabelledRows {
@@ -188,6 +216,10 @@ export function splitRows(
   if (split.kind === 'exp1') {
     const s = experiment1Split(ds.size, { seed: split.seed, testSize: split.testSize, subsetSizes: [split.size] });
     return { train: gatherRows(ds, s.subsets[0].indices), test: gatherRows(ds, s.test) };
+  }
+  if ('size' in split) {
+    const s = experiment2SizedSplit(ds.size, split);
+    return { train: gatherRows(ds, s.train), test: gatherRows(ds, s.test) };
   }
   const s = experiment2Split(ds.size, {
     seed: split.seed,

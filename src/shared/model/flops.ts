@@ -26,3 +26,16 @@ export function sgdFlops(spec: MlpSpec, samplesSeen: number): number {
 export function neuroevolutionFlops(spec: MlpSpec, agentSampleEvaluations: number): number {
   return forwardFlopsPerSample(spec) * agentSampleEvaluations;
 }
+
+/**
+ * Planned FLOPs of one NE generation: every agent runs a forward pass on every row of its fitness batch, so the
+ * fitness batch (32 rows in the proposal's text, up to 3 200 in its code) multiplies an NE trial's compute.
+ */
+export function neGenerationFlops(spec: MlpSpec, populationSize: number, fitnessRows: number): number {
+  return neuroevolutionFlops(spec, populationSize * fitnessRows);
+}
+
+/** Planned FLOPs of one SGD step on a batch of `batchSize` rows (forward + backward). */
+export function sgdStepFlops(spec: MlpSpec, batchSize: number): number {
+  return sgdFlops(spec, batchSize);
+}
