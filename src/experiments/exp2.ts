@@ -10,7 +10,13 @@ import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
-import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
+import {
+  EXP2_METHODS,
+  HYBRID_METHODS,
+  optimisesCrossEntropy,
+  resolveMethods,
+  splitHybridBudget,
+} from '../trials/methods.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
@@ -48,7 +54,17 @@ function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: numbe
 }
 
 export function planExp2(cfg: Exp2Config): TrialSpec[] {
-  const methods = resolveMethods(EXP2_METHODS, cfg.methods);
+  // The hybrids run by name too (not in the default list): their DL phase takes --dl-share of the SGD budget and
+  // their evolution phase the rest of the generations.
+  const methods = resolveMethods({ ...EXP2_METHODS, ...HYBRID_METHODS }, cfg.methods).map((m) => {
+    if (m.kind !== 'hybrid') return { method: m, steps: m.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations };
+    if (cfg.budgetSeconds !== undefined) {
+      throw new InvalidArgumentError(
+        `${m.name}: a hybrid splits a step budget between its phases; drop --budget-seconds or the hybrid method`,
+      );
+    }
+    return splitHybridBudget(m, cfg.dlShare ?? m.dlShare, cfg.sgdSteps, cfg.neGenerations);
+  });
   const backend = parseBackend(cfg.backend, 'exp2 backend');
   const out: TrialSpec[] = [];
   for (const dataset of cfg.datasets) {
@@ -57,9 +73,8 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
       if (!(fraction > 0 && fraction + cfg.testFraction <= 1 + 1e-9)) {
         throw new InvalidArgumentError(`--fractions: ${fraction} must be in (0, ${1 - cfg.testFraction}]`);
       }
-      for (const method of methods) {
+      for (const { method, steps } of methods) {
         for (const seed of cfg.seeds) {
-          const steps = method.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations;
           out.push({
             experiment: 'exp2',
             id: `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_f${Math.round(fraction * 100)}_${method.name}_s${seed}`,

@@ -20,7 +20,7 @@ import type { SweepExperiment } from '../../shared/config/sweep.js';
 export type { SweepExperiment };
 
 export interface SweepTrial {
-  readonly experiment: SweepExperiment;
+  readonly experiment: SweepExperiment | 'hybrid';
   readonly spec: TrialSpec;
 }
 

@@ -84,6 +84,13 @@ export const Exp2ConfigSchema = Type.Object(
     datasetSteps: DatasetSteps,
     splitSeed: SplitSeed,
     backend: Backend,
+    dlShare: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        exclusiveMaximum: 1,
+        description: "Hybrid methods: the DL phase's share of the budget (default 0.5).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
