@@ -5,6 +5,8 @@ export { exp1FourPanel } from './exp1.js';
 export type { Exp1Row } from './exp1.js';
 export { exp2Lines, exp2FinalBars } from './exp2.js';
 export type { Exp2LineRow, Exp2BarRow, Exp2Metric } from './exp2.js';
+export { hybridByFlops, hybridBySize } from './hybrid.js';
+export type { HybridCurveRow, HybridSizeRow } from './hybrid.js';
 export { exp3AggregateReturns, exp3ClImpact, exp3Violins } from './exp3.js';
 export type { Exp3AggregateRow, Exp3ClImpactRow, Exp3ViolinRow } from './exp3.js';
 export type { CiValue, FigureTitle, MethodColours } from './common.js';
