@@ -4,7 +4,14 @@
  * phases are keyed by the trial's seed and checkpoint their state, so a hybrid is as reproducible and resumable
  * as the methods it is made of; FLOPs add up both phases (and SM-G's gradients, and the feature extraction).
  */
-import { bestParams, type EvolutionState } from '../shared/algorithms/index.js';
+import {
+  bestParams,
+  getAlgorithm,
+  restoreState,
+  snapshotState,
+  type EvolutionState,
+} from '../shared/algorithms/index.js';
+import { InvalidArgumentError } from '../shared/errors.js';
 import { bodyFeatures, featureHeadLogits, headSpec, initialHead } from '../shared/model/feature_head.js';
 import { neuroevolutionFlops, forwardFlopsPerSample, sgdFlops } from '../shared/model/flops.js';
 import { argmaxRows, describeSpec, initParams, type MlpSpec } from '../shared/model/mlp.js';
@@ -12,7 +19,7 @@ import { outputSensitivity, safeMutationScale, sensitivityFlops } from '../share
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
 import type { LabelledData } from '../worker/sgd/trainer.js';
 import { scoreLogits } from './evaluate.js';
-import type { BeforeGeneration, Checkpoint, CompositeModel, Learner } from './learner.js';
+import type { BeforeGeneration, Checkpoint, CompositeModel, EpisodeObjective, Learner } from './learner.js';
 import type { HybridMethod } from './methods.js';
 
 interface HybridData {
@@ -30,6 +37,52 @@ export interface HybridParts {
     cp: Checkpoint | undefined,
     before?: BeforeGeneration,
   ): Learner;
+  /** Rollout fitness for `objective: 'human_likeness'` (experiment 3 supplies it; absent elsewhere). */
+  objective?: EpisodeObjective;
+}
+
+/**
+ * Neuroevolution on a rollout objective: `ask`, score every agent by playing episodes (JS, this thread: the engine
+ * scores labelled rows, not episodes), `tell`. Samples seen are env steps, one forward pass each.
+ */
+function rolloutLearner(
+  method: HybridMethod,
+  model: MlpSpec,
+  seed: number,
+  init: Float32Array,
+  objective: EpisodeObjective,
+  cp: Checkpoint | undefined,
+): Learner {
+  const algo = getAlgorithm(method.ne.algorithm);
+  const options = {
+    populationSize: method.ne.populationSize,
+    mutation: method.ne.mutation,
+    direction: 'maximize' as const,
+  };
+  let state: EvolutionState = cp?.ne ? restoreState(cp.ne) : algo.init(init, options as never, seed);
+  let steps = cp?.samplesSeen ?? 0;
+  const n = state.numParams;
+  return {
+    step: () => {
+      const population = algo.ask(state);
+      const fitness = new Float64Array(state.populationSize);
+      for (let a = 0; a < state.populationSize; a++) {
+        const r = objective(model, population.slice(a * n, (a + 1) * n), state.generation);
+        fitness[a] = r.fitness;
+        steps += r.steps;
+      }
+      const sorted = Float64Array.from(fitness).sort();
+      const mid = sorted.length >> 1;
+      const med = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+      state = algo.tell(state, fitness);
+      return { bestFitness: sorted[sorted.length - 1], medianFitness: med };
+    },
+    params: () => bestParams(state),
+    samplesSeen: () => steps,
+    flops: () => neuroevolutionFlops(model, steps),
+    checkpoint: () => ({ ne: snapshotState(state) }),
+    dispose: () => {},
+  };
 }
 
 /** Rewrites every agent's σ row with σ₀ × SM-G's scale at the recommended agent, every `refreshEvery` generations. */
@@ -84,6 +137,15 @@ export function hybridLearner(
       if (neCp === undefined) extraFlops += forwardFlopsPerSample(model) * data.train.n;
       const start = initialHead(model, trained, head, initParams(head, CounterRng.from(seed, RngPurpose.init, 1)));
       ne = parts.ne(head, features, start, neCp);
+      return;
+    }
+    if (method.objective === 'human_likeness') {
+      if (parts.objective === undefined) {
+        throw new InvalidArgumentError(
+          `${method.name}: the human-likeness objective needs the human's episodes; run it in experiment 3 (--methods ${method.name})`,
+        );
+      }
+      ne = rolloutLearner(method, model, seed, trained, parts.objective, neCp);
       return;
     }
     const before = method.variant === 'smg' ? safeMutations(method, model, (f) => (extraFlops += f)) : undefined;

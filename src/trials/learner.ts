@@ -3,7 +3,7 @@
  * and the checkpoint a learner's state goes into.
  */
 import type { EvolutionSnapshot, EvolutionState } from '../shared/algorithms/index.js';
-
+import type { MlpSpec } from '../shared/model/mlp.js';
 import type { LabelledData, SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import type { TestMetrics } from './evaluate.js';
 
@@ -46,3 +46,13 @@ export interface CompositeModel {
 
 /** Hook a composed learner runs before each generation's evaluation (SM-G rewrites the σ matrix there). */
 export type BeforeGeneration = (state: EvolutionState, x: Float32Array, n: number) => void;
+
+/**
+ * Fitness from env rollouts, supplied by the experiment that owns the episodes (experiment 3's human-likeness):
+ * the agent's score for `generation` and the env steps it played (one forward pass each, for FLOPs).
+ */
+export type EpisodeObjective = (
+  model: MlpSpec,
+  params: Float32Array,
+  generation: number,
+) => { fitness: number; steps: number };

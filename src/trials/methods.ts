@@ -57,6 +57,11 @@ export interface HybridMethod {
   readonly dlSteps: number;
   /** 'feature': hidden layers of the evolved head ([] = a linear head over the features). */
   readonly head?: readonly number[];
+  /**
+   * The evolution phase's objective when it is not `ne.fitness` on the training rows: 'human_likeness' scores each
+   * agent by how close its episode returns are to the human's on matched seeds (experiment 3 supplies the episodes).
+   */
+  readonly objective?: 'human_likeness';
   /** 'smg': recompute the sensitivities every this many generations, on this many rows of the generation's batch. */
   readonly smg?: { readonly refreshEvery: number; readonly rows: number; readonly maxScale: number };
 }
@@ -145,6 +150,25 @@ export const HYBRID_METHODS: Readonly<Record<string, HybridMethod>> = Object.fro
     }),
   ),
 );
+
+/**
+ * Experiment 3's optional human-likeness method: Adam on the human's actions (CE), then a GA that maximises the
+ * closeness of the model's return distribution to the human's (1 − KS statistic over matched training seeds).
+ * Rollouts are dear, so the population is small, σ larger, and planners give it few generations.
+ */
+export const HUMANLIKE_METHOD: HybridMethod = {
+  ...hybridMethod('warm', 'ce'),
+  name: 'hybrid_warm_humanlike',
+  ne: {
+    algorithm: 'simple_ga',
+    populationSize: 20,
+    mutation: { mode: 'fixed_sigma', sigma: 1e-2, probability: 1 },
+    fitness: 'ce',
+    batchSize: 32,
+    trials: 1,
+  },
+  objective: 'human_likeness',
+};
 
 /**
  * A hybrid with its budget split: the DL phase gets `dlShare` of `sgdSteps` and the evolution phase the rest of

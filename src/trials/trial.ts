@@ -25,7 +25,7 @@ import { SgdTrainer, type LabelledData } from '../worker/sgd/trainer.js';
 import { evaluateOnData, meanEpisodeReturn, policyEpisodeReturns, type TestMetrics } from './evaluate.js';
 import type { HybridMethod, Method, NeMethod, SgdMethod } from './methods.js';
 import { hybridLearner } from './hybrid.js';
-import type { BeforeGeneration, Checkpoint, Learner } from './learner.js';
+import type { BeforeGeneration, Checkpoint, EpisodeObjective, Learner } from './learner.js';
 import { MinibatchSampler } from '../worker/sgd/minibatch.js';
 import { TrialDirectory } from './results.js';
 
@@ -120,6 +120,8 @@ export interface TrialHooks {
    * Results do not depend on it: every row's noise is keyed by (seed, generation, agent).
    */
   threads?: number | (() => number);
+  /** Rollout fitness for hybrids whose objective is human-likeness (experiment 3 supplies the human's episodes). */
+  episodeObjective?: EpisodeObjective;
 }
 
 const CHECKPOINT = 'latest.msgpack';
@@ -277,6 +279,7 @@ function hybridTrialLearner(
   backend: LoadedBackend,
   cp: Checkpoint | undefined,
   threads: number | (() => number),
+  objective: EpisodeObjective | undefined,
 ): Learner {
   const sgd: SgdMethod = { kind: 'sgd', name: method.name, ...method.dl };
   // The population starts around one network (the trained one, or the head that reproduces it).
@@ -290,6 +293,7 @@ function hybridTrialLearner(
     {
       sgd: (start, c) => sgdLearner(sgd, spec, data, start, backend, c),
       ne: (model, d, start, c, before) => neLearner(ne, { ...spec, model }, d, start, backend, c, threads, before),
+      ...(objective !== undefined ? { objective } : {}),
     },
     cp,
   );
@@ -336,7 +340,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     spec.method.kind === 'sgd'
       ? sgdLearner(spec.method, spec, data, init, backend, cp)
       : spec.method.kind === 'hybrid'
-        ? hybridTrialLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1)
+        ? hybridTrialLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1, hooks.episodeObjective)
         : neLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1);
   const bySeconds = spec.budget.seconds !== undefined;
   const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;

@@ -65,13 +65,15 @@ function modelTable(p: Exp3PairResult): string {
       'Mann–Whitney U',
       'p (two-sided)',
       'sig.',
+      'KS D',
+      'KS p',
       'test macro-F1',
       'test CE',
       'steps / gens',
       'train s',
     ],
     [
-      ['human (test runs)', `${f1(p.humanMeanReturn)} ± ${f1(sd(p.humanReturns))}`, '0%', '', '', '', '', '', '', ''],
+      ['human (test runs)', `${f1(p.humanMeanReturn)} ± ${f1(sd(p.humanReturns))}`, '0%', '', '', '', '', '', '', '', '', ''],
       ...sorted.map((m: Exp3ModelResult) => [
         m.variant,
         `${f1(m.meanReturn)} ± ${f1(m.stdReturn)}`,
@@ -79,6 +81,9 @@ function modelTable(p: Exp3PairResult): string {
         m.mannWhitneyU.toFixed(1),
         fp(m.pValue),
         m.marker || '–',
+        // Results written before the KS statistic was added have none.
+        m.ksStatistic !== undefined ? f3(m.ksStatistic) : 'n/a',
+        m.ksPValue !== undefined ? fp(m.ksPValue) : 'n/a',
         f3(m.testMacroF1),
         f3(m.testLoss),
         m.steps,

@@ -51,6 +51,7 @@ export const HybridMethodSchema = obj({
   dlShare: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
   dlSteps: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
   head: Type.Optional(Type.Array(Count, { maxItems: 8 })),
+  objective: Type.Optional(Type.Literal('human_likeness')),
   smg: Type.Optional(obj({ refreshEvery: Count, rows: Count, maxScale: Type.Number({ minimum: 1, maximum: 1e6 }) })),
 });
 
