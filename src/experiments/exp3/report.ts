@@ -73,7 +73,20 @@ function modelTable(p: Exp3PairResult): string {
       'train s',
     ],
     [
-      ['human (test runs)', `${f1(p.humanMeanReturn)} ± ${f1(sd(p.humanReturns))}`, '0%', '', '', '', '', '', '', '', '', ''],
+      [
+        'human (test runs)',
+        `${f1(p.humanMeanReturn)} ± ${f1(sd(p.humanReturns))}`,
+        '0%',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ],
       ...sorted.map((m: Exp3ModelResult) => [
         m.variant,
         `${f1(m.meanReturn)} ± ${f1(m.stdReturn)}`,
