@@ -11,7 +11,7 @@ import { forwardFlopsPerSample, trainFlopsPerSample } from '../shared/model/flop
 import { expMlp } from '../shared/model/mlp.js';
 import type { HybridConfig } from '../shared/config/experiments.js';
 import { EXP2_METHODS, HYBRID_METHODS, resolveMethods, type Method } from '../trials/methods.js';
-import type { TrialSpec, TrialSummary } from '../trials/trial.js';
+import type { TrialSummary } from '../trials/trial.js';
 import { writeJsonAtomic } from '../platform/atomic_file.js';
 import { loadBackend, parseBackend } from '../worker/engine/backends.js';
 import { backendsThatRan, runEnvironment } from './environment.js';
