@@ -39,8 +39,9 @@ export interface TrialRunner {
 export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
   const spec: TrialSpec = validateTrialSpec(trial, `trial ${trialId}`);
   if (spec.id !== trialId) throw new InvalidArgumentError(`trial spec id ${spec.id} does not match trial ${trialId}`);
-  if (spec.experiment !== 'exp1' && spec.experiment !== 'exp2') {
-    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1 or exp2, got ${spec.experiment}`);
+  // Experiment 3's trials need the human episodes, which stay on the coordinator's machine.
+  if (spec.experiment !== 'exp1' && spec.experiment !== 'exp2' && spec.experiment !== 'hybrid') {
+    throw new InvalidArgumentError(`trial ${trialId}: experiment must be exp1, exp2 or hybrid, got ${spec.experiment}`);
   }
   return spec;
 }
