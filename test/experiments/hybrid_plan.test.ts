@@ -9,6 +9,7 @@ import { repoRoot } from '../helpers/paths.js';
 import { HYBRID_DEFAULTS, planHybrid } from '../../src/experiments/hybrid.js';
 import { planExp2, EXP2_DEFAULTS } from '../../src/experiments/exp2.js';
 import { validateTrialSpec } from '../../src/shared/protocol/trial_spec.js';
+import { checkTrialSpec } from '../../src/cluster/worker/trial_runner.js';
 import { validateExp3Config, EXP3_DEFAULTS } from '../../src/experiments/exp3/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evoscale-hybrid-plan-'));
@@ -31,7 +32,11 @@ describe('run hybrid', () => {
   });
 
   it('plans trial specs the wire schema accepts (they run on --coordinator workers as they are)', () => {
-    for (const p of plan) assert.doesNotThrow(() => validateTrialSpec(JSON.parse(JSON.stringify(p.spec)), p.spec.id));
+    for (const p of plan) {
+      const wire = JSON.parse(JSON.stringify(p.spec)) as Parameters<typeof checkTrialSpec>[0];
+      assert.doesNotThrow(() => validateTrialSpec(wire, p.spec.id));
+      assert.doesNotThrow(() => checkTrialSpec(wire, p.spec.id), 'a cluster worker takes it');
+    }
   });
 
   it('--plan prints the trials with their roles; --dl-share changes the extra budget', () => {
