@@ -19,8 +19,10 @@ import {
   CODE_FITNESS_BATCHES,
   EXP2_METHODS,
   fitnessBatchRows,
+  HYBRID_METHODS,
   optimisesCrossEntropy,
   resolveMethods,
+  splitHybridBudget,
   withFitnessBatch,
   type SgdMethod,
 } from '../trials/methods.js';
@@ -116,7 +118,17 @@ function trainSetsOf(cfg: Exp2Config, dataset: string, envId: string): Exp2Train
 const SGD_BATCH = (EXP2_METHODS.sgd as SgdMethod).batchSize;
 
 export function planExp2(cfg: Exp2Config): TrialSpec[] {
-  const methods = resolveMethods(EXP2_METHODS, cfg.methods);
+  // The hybrids run by name too (not in the default list): their DL phase takes --dl-share of the SGD budget and
+  // their evolution phase the rest of the generations.
+  const methods = resolveMethods({ ...EXP2_METHODS, ...HYBRID_METHODS }, cfg.methods).map((m) => {
+    if (m.kind !== 'hybrid') return { method: m, steps: m.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations };
+    if (cfg.budgetSeconds !== undefined) {
+      throw new InvalidArgumentError(
+        `${m.name}: a hybrid splits a step budget between its phases; drop --budget-seconds or the hybrid method`,
+      );
+    }
+    return splitHybridBudget(m, cfg.dlShare ?? m.dlShare, cfg.sgdSteps, cfg.neGenerations);
+  });
   const backend = parseBackend(cfg.backend, 'exp2 backend');
   const fitnessBatch = cfg.fitnessBatch ?? 'text';
   const out: TrialSpec[] = [];
@@ -125,12 +137,11 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
     for (const trainSet of trainSetsOf(cfg, dataset, env.envId)) {
       const rows = 'size' in trainSet ? trainSet.size : undefined;
       const fitnessRows = fitnessBatchRows(fitnessBatch, SGD_BATCH, rows);
-      for (const base of methods) {
+      for (const { method: base, steps } of methods) {
         const method = withFitnessBatch(base, fitnessRows);
         // The text's batch keeps the ids (and results folders) of earlier runs; any other names its rows.
         const fb = method !== base ? `_fb${fitnessRows}` : '';
         for (const seed of cfg.seeds) {
-          const steps = method.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations;
           out.push({
             experiment: 'exp2',
             id: `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_${trainSetTag(trainSet)}_${method.name}${fb}_s${seed}`,
@@ -175,9 +186,16 @@ export function plannedExp2Flops(spec: TrialSpec): number | undefined {
   const n = spec.trainSet.size;
   if (steps === undefined || n === undefined) return undefined;
   const m = spec.method;
+  // A hybrid's evolved network (e.g. the feature head) is only known once its DL phase has run.
+  if (m.kind === 'hybrid') return undefined;
   if (m.kind === 'sgd') return sgdStepFlops(spec.model, 1) * rowsVisited(steps, m.batchSize, n);
   const rows = m.batchSize === 'all' ? steps * n : rowsVisited(steps, m.batchSize, n);
   return neGenerationFlops(spec.model, m.populationSize, 1) * rows;
+}
+
+/** The rows a method scores per step (a hybrid: its evolution phase's batch). */
+function batchOf(m: TrialSpec['method']): number | 'all' {
+  return m.kind === 'hybrid' ? m.ne.batchSize : m.batchSize;
 }
 
 export async function runExp2(
@@ -273,7 +291,7 @@ export async function writeExp2Outputs(
         fmtCi(ce),
         fmtCi(am, 2, 100),
         trials[0].summary.steps,
-        trials[0].spec.method.batchSize,
+        batchOf(trials[0].spec.method),
         (trials.reduce((a, t) => a + t.summary.flops, 0) / trials.length).toExponential(2),
         (trials.reduce((a, t) => a + t.summary.wallSeconds, 0) / trials.length).toFixed(1),
       ]);

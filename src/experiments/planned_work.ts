@@ -23,10 +23,13 @@ export function exp2PlannedWork(specs: readonly TrialSpec[], equal: EqualTimeBud
     const steps = s.budget.steps;
     if (steps === undefined) return { id: s.id, weight: 1 };
     const m = s.method;
+    const generationCost = (fitness: string): number => (fitness === 'macro_f1' ? MACRO_F1_GENERATION_COST : 1);
     const weight =
       m.kind === 'sgd'
         ? steps / equal.sgdSteps
-        : (steps / equal.neGenerations) * (m.fitness === 'macro_f1' ? MACRO_F1_GENERATION_COST : 1);
+        : m.kind === 'hybrid'
+          ? m.dlSteps / equal.sgdSteps + ((steps - m.dlSteps) / equal.neGenerations) * generationCost(m.ne.fitness)
+          : (steps / equal.neGenerations) * generationCost(m.fitness);
     return { id: s.id, weight };
   });
 }

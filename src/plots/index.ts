@@ -9,6 +9,8 @@ export { exp2Lines, exp2FinalBars, exp2Facets, exp2ErrorBars } from './exp2.js';
 export type { Exp2LineRow, Exp2BarRow, Exp2Metric, Exp2FacetRow, Exp2ErrorRow } from './exp2.js';
 export { methodLook, methodLooks } from './method_names.js';
 export type { MethodLook } from './method_names.js';
+export { hybridByFlops, hybridBySize } from './hybrid.js';
+export type { HybridCurveRow, HybridSizeRow } from './hybrid.js';
 export { exp3AggregateReturns, exp3ClImpact, exp3Violins } from './exp3.js';
 export type { Exp3AggregateRow, Exp3ClImpactRow, Exp3ViolinRow } from './exp3.js';
 export type { CiValue, FigureTitle, MethodColours } from './common.js';

@@ -26,6 +26,18 @@ export function evaluateOnData(
   const k = spec.outputs;
   const logits = new Float32Array(data.n * k);
   forward(spec, params, data.x, data.n, logits, forwardScratch(spec, data.n));
+  return scoreLogits(logits, data, k, seed, evalIndex, trials);
+}
+
+/** Scores a model's logits (n × k) on labelled data, as `evaluateOnData` does for one MLP. */
+export function scoreLogits(
+  logits: Float32Array,
+  data: LabelledData,
+  k: number,
+  seed: number,
+  evalIndex: number,
+  trials = 10,
+): TestMetrics {
   const pred = argmaxRows(logits, data.n, k);
   return {
     testLoss: crossEntropy(logits, data.y, k),
@@ -43,8 +55,17 @@ export function meanEpisodeReturn(
   episodes: number,
   seedBase: number,
 ): { mean: number; returns: number[] } {
+  return policyEpisodeReturns(envId, greedyPolicy(spec, params), episodes, seedBase);
+}
+
+/** Mean return of any policy (obs → action) over `episodes` episodes seeded seedBase, seedBase+1, … */
+export function policyEpisodeReturns(
+  envId: string,
+  policy: (obs: Float32Array) => number,
+  episodes: number,
+  seedBase: number,
+): { mean: number; returns: number[] } {
   const env = make(envId);
-  const policy = greedyPolicy(spec, params);
   const returns: number[] = [];
   for (let e = 0; e < episodes; e++) {
     let { obs } = env.reset({ seed: seedBase + e });

@@ -34,10 +34,42 @@ export interface NeMethod {
   readonly initPopulation: 'independent' | 'copies';
 }
 
-export type Method = SgdMethod | NeMethod;
+/**
+ * A DL→GA hybrid: an SGD/Adam phase of `dlSteps` steps, then a neuroevolution phase (the rest of the trial's
+ * step budget, in generations) that starts from what SGD trained:
+ * - 'warm': the population starts as copies of the trained network and evolves it on `ne.fitness`;
+ * - 'feature': the trained network is frozen; its hidden features and output probabilities are the inputs of a
+ *   small evolved head (`head`), started so that it reproduces the trained network's logits;
+ * - 'smg': as 'warm', with safe mutations through gradients (Lehman et al. 2018, SM-G-ABS): each parameter's
+ *   mutation σ is divided by the sensitivity of the network's output probabilities to it.
+ */
+export interface HybridMethod {
+  readonly kind: 'hybrid';
+  readonly name: string;
+  readonly variant: 'warm' | 'feature' | 'smg';
+  /** The DL phase's optimizer and batch size. */
+  readonly dl: { readonly optimizer: OptimizerSpec; readonly batchSize: number };
+  /** The neuroevolution phase: algorithm, population, σ, objective, batch (its `initPopulation` is ignored). */
+  readonly ne: Omit<NeMethod, 'kind' | 'name' | 'initPopulation'>;
+  /** The DL phase's share of the trial's budget, in (0, 1); planners turn it into `dlSteps`. */
+  readonly dlShare: number;
+  /** SGD steps of the DL phase; the trial's remaining steps are generations. 0 in the method tables (unplanned). */
+  readonly dlSteps: number;
+  /** 'feature': hidden layers of the evolved head ([] = a linear head over the features). */
+  readonly head?: readonly number[];
+  /**
+   * The evolution phase's objective when it is not `ne.fitness` on the training rows: 'human_likeness' scores each
+   * agent by how close its episode returns are to the human's on matched seeds (experiment 3 supplies the episodes).
+   */
+  readonly objective?: 'human_likeness';
+  /** 'smg': recompute the sensitivities every this many generations, on this many rows of the generation's batch. */
+  readonly smg?: { readonly refreshEvery: number; readonly rows: number; readonly maxScale: number };
+}
+
+export type Method = SgdMethod | NeMethod | HybridMethod;
 
 /** Experiment 1: Adam on mini-batches of 64, and the tournament GA on the whole training set. */
-export const EXP1_METHODS: Readonly<Record<string, Method>> = {
+export const EXP1_METHODS: Readonly<Record<string, SgdMethod | NeMethod>> = {
   dl_adam: { kind: 'sgd', name: 'dl_adam', optimizer: { kind: 'adam', lr: 1e-3 }, batchSize: 64 },
   ga_tournament: {
     kind: 'ne',
@@ -81,8 +113,83 @@ export const EXP2_METHODS: Readonly<Record<string, Method>> = Object.fromEntries
   ].map((m) => [m.name, m]),
 );
 
+function hybridMethod(variant: HybridMethod['variant'], fit: 'ce' | 'f1'): HybridMethod {
+  return {
+    kind: 'hybrid',
+    name: `hybrid_${variant}_${fit}`,
+    variant,
+    dl: { optimizer: { kind: 'adam', lr: 1e-3 }, batchSize: 32 },
+    ne: {
+      algorithm: 'simple_ga',
+      populationSize: 50,
+      // SM-G's per-parameter σ lives in the adaptive mode's σ matrix, held still (sigmaNoise 0) between refreshes.
+      mutation:
+        variant === 'smg'
+          ? { mode: 'adaptive_sigma', sigmaInit: 1e-3, sigmaNoise: 0 }
+          : { mode: 'fixed_sigma', sigma: 1e-3, probability: 1 },
+      fitness: fit === 'ce' ? 'ce' : 'macro_f1',
+      batchSize: 32,
+      trials: 10,
+    },
+    dlShare: 0.5,
+    dlSteps: 0,
+    ...(variant === 'feature' ? { head: [] } : {}),
+    ...(variant === 'smg' ? { smg: { refreshEvery: 10, rows: 32, maxScale: 100 } } : {}),
+  };
+}
+
+/**
+ * The DL→GA hybrids (issue #13): {warm start, feature hybrid, SM-G} × {CE, macro-F1} objective. Not in any
+ * experiment's default list; `run hybrid` compares them, and exp2 and sweeps run them by name.
+ */
+export const HYBRID_METHODS: Readonly<Record<string, HybridMethod>> = Object.fromEntries(
+  (['warm', 'feature', 'smg'] as const).flatMap((v) =>
+    (['ce', 'f1'] as const).map((f) => {
+      const m = hybridMethod(v, f);
+      return [m.name, m];
+    }),
+  ),
+);
+
+/**
+ * Experiment 3's optional human-likeness method: Adam on the human's actions (CE), then a GA that maximises the
+ * closeness of the model's return distribution to the human's (1 − KS statistic over matched training seeds).
+ * Rollouts are dear, so the population is small, σ larger, and planners give it few generations.
+ */
+export const HUMANLIKE_METHOD: HybridMethod = {
+  ...hybridMethod('warm', 'ce'),
+  name: 'hybrid_warm_humanlike',
+  ne: {
+    algorithm: 'simple_ga',
+    populationSize: 20,
+    mutation: { mode: 'fixed_sigma', sigma: 1e-2, probability: 1 },
+    fitness: 'ce',
+    batchSize: 32,
+    trials: 1,
+  },
+  objective: 'human_likeness',
+};
+
+/**
+ * A hybrid with its budget split: the DL phase gets `dlShare` of `sgdSteps` and the evolution phase the rest of
+ * `neGenerations`, so the trial's step budget is `dlSteps + generations`.
+ */
+export function splitHybridBudget(
+  method: HybridMethod,
+  dlShare: number,
+  sgdSteps: number,
+  neGenerations: number,
+): { method: HybridMethod; steps: number } {
+  if (!(dlShare > 0 && dlShare < 1)) {
+    throw new InvalidArgumentError(`--dl-share must be a number in (0, 1), e.g. 0.5; got ${dlShare}`);
+  }
+  const dlSteps = Math.max(1, Math.round(dlShare * sgdSteps));
+  const generations = Math.max(1, Math.round((1 - dlShare) * neGenerations));
+  return { method: { ...method, dlShare, dlSteps }, steps: dlSteps + generations };
+}
+
 /** Looks up methods by name, with an error listing the valid ones. */
-export function resolveMethods(table: Readonly<Record<string, Method>>, names: readonly string[]): Method[] {
+export function resolveMethods<M extends Method>(table: Readonly<Record<string, M>>, names: readonly string[]): M[] {
   return names.map((n) => {
     const m = Object.prototype.hasOwnProperty.call(table, n) ? table[n] : undefined;
     if (!m) throw new InvalidArgumentError(`unknown method '${n}'; choose from ${Object.keys(table).join(', ')}`);
@@ -92,6 +199,7 @@ export function resolveMethods(table: Readonly<Record<string, Method>>, names: r
 
 /** True for methods whose objective is cross-entropy (the proposal's CE plot shows only these). */
 export function optimisesCrossEntropy(m: Method): boolean {
+  if (m.kind === 'hybrid') return m.ne.fitness === 'ce';
   return m.kind === 'sgd' || m.fitness === 'ce';
 }
 

@@ -11,7 +11,6 @@ import {
   restoreState,
   shareState,
   snapshotState,
-  type EvolutionSnapshot,
   type EvolutionState,
 } from '../shared/algorithms/index.js';
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
@@ -22,9 +21,11 @@ import { CPU_BACKEND, loadBackend, type BackendName, type LoadedBackend } from '
 import { sharedCpuEngine } from '../worker/engine/cpu_engine.js';
 import { TfjsEngine } from '../worker/engine/tfjs_engine.js';
 import { TfjsSgdTrainer } from '../worker/sgd/tfjs_trainer.js';
-import { SgdTrainer, type LabelledData, type SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
-import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.js';
-import type { Method, NeMethod, SgdMethod } from './methods.js';
+import { SgdTrainer, type LabelledData } from '../worker/sgd/trainer.js';
+import { evaluateOnData, meanEpisodeReturn, policyEpisodeReturns, type TestMetrics } from './evaluate.js';
+import type { HybridMethod, Method, NeMethod, SgdMethod } from './methods.js';
+import { hybridLearner } from './hybrid.js';
+import type { BeforeGeneration, Checkpoint, EpisodeObjective, Learner } from './learner.js';
 import { MinibatchSampler } from '../worker/sgd/minibatch.js';
 import { TrialDirectory } from './results.js';
 
@@ -36,7 +37,7 @@ export interface Budget {
 }
 
 export interface TrialSpec {
-  readonly experiment: 'exp1' | 'exp2' | 'exp3' | 'scaling';
+  readonly experiment: 'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid';
   /** Unique within the experiment; also the folder name. */
   readonly id: string;
   readonly envId: string;
@@ -136,6 +137,8 @@ export interface TrialHooks {
    * with TrialStoppedError; resuming from that checkpoint ends exactly as an uninterrupted trial.
    */
   shouldStop?: () => boolean;
+  /** Rollout fitness for hybrids whose objective is human-likeness (experiment 3 supplies the human's episodes). */
+  episodeObjective?: EpisodeObjective;
 }
 
 /** A trial stopped on request (a signal) at a step boundary, its checkpoint written; `--resume` continues it. */
@@ -146,16 +149,6 @@ export class TrialStoppedError extends EvoscaleError {
   ) {
     super(`trial ${trial} stopped at step ${step}; checkpoint written`, 'TRIAL_STOPPED');
   }
-}
-
-interface Checkpoint {
-  step: number;
-  wallSeconds: number;
-  evalIndex: number;
-  samplesSeen: number;
-  fitnessHistory: number[];
-  sgd?: SgdTrainerSnapshot;
-  ne?: EvolutionSnapshot;
 }
 
 const CHECKPOINT = 'latest.msgpack';
@@ -172,17 +165,6 @@ function median(values: ArrayLike<number>): number {
   const s = Array.from(values).sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** The uniform interface both kinds of method present to the trial loop. */
-interface Learner {
-  step(): { trainLoss?: number; bestFitness?: number; medianFitness?: number };
-  params(): Float32Array;
-  samplesSeen(): number;
-  flops(): number;
-  checkpoint(): Pick<Checkpoint, 'sgd' | 'ne'>;
-  /** Frees what the backend holds (TensorFlow.js variables; GPU memory on tfjs-node-gpu). */
-  dispose(): void;
 }
 
 function sgdLearner(
@@ -227,6 +209,7 @@ function neLearner(
   backend: LoadedBackend,
   cp: Checkpoint | undefined,
   threads: number | (() => number),
+  beforeGeneration?: BeforeGeneration,
 ): Learner {
   const algo = getAlgorithm(method.algorithm);
   const options = {
@@ -264,6 +247,7 @@ function neLearner(
         x = sampler.x.subarray(0, n * spec.model.inputs);
         y = sampler.y.subarray(0, n);
       }
+      beforeGeneration?.(state, x, n);
       let fitness: Float32Array;
       if (tfjs !== undefined) {
         // TensorFlow.js evaluates the population `ask` draws; only the CPU engine fuses variation into the pass.
@@ -311,6 +295,35 @@ function neLearner(
     checkpoint: () => ({ ne: snapshotState(state) }),
     dispose: () => {},
   };
+}
+
+/** A hybrid's learner, its two phases built from this trial's own SGD and NE learners. */
+function hybridTrialLearner(
+  method: HybridMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  backend: LoadedBackend,
+  cp: Checkpoint | undefined,
+  threads: number | (() => number),
+  objective: EpisodeObjective | undefined,
+): Learner {
+  const sgd: SgdMethod = { kind: 'sgd', name: method.name, ...method.dl };
+  // The population starts around one network (the trained one, or the head that reproduces it).
+  const ne: NeMethod = { kind: 'ne', name: method.name, ...method.ne, initPopulation: 'copies' };
+  return hybridLearner(
+    method,
+    spec.model,
+    spec.seed,
+    data,
+    init,
+    {
+      sgd: (start, c) => sgdLearner(sgd, spec, data, start, backend, c),
+      ne: (model, d, start, c, before) => neLearner(ne, { ...spec, model }, d, start, backend, c, threads, before),
+      ...(objective !== undefined ? { objective } : {}),
+    },
+    cp,
+  );
 }
 
 /** The backend a trial runs on: the loaded one when the spec asks for one, and a clear error when it was not loaded. */
@@ -368,7 +381,9 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const learner =
     spec.method.kind === 'sgd'
       ? sgdLearner(spec.method, spec, data, init, backend, cp)
-      : neLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1);
+      : spec.method.kind === 'hybrid'
+        ? hybridTrialLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1, hooks.episodeObjective)
+        : neLearner(spec.method, spec, data, init, backend, cp, hooks.threads ?? 1);
   const bySeconds = spec.budget.seconds !== undefined;
   const totalSteps = spec.budget.steps ?? Number.POSITIVE_INFINITY;
   const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;
@@ -394,9 +409,12 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     dir.writeCheckpoint(CHECKPOINT, codec.pack(c));
   };
 
+  const score = (test: LabelledData, index: number): TestMetrics =>
+    learner.composite?.()?.evaluate(test, spec.seed, index) ??
+    evaluateOnData(spec.model, learner.params(), test, spec.seed, index);
   const record = (extra: Partial<MetricRecord>): void => {
     const params = learner.params();
-    const m = evaluateOnData(spec.model, params, data.test, spec.seed, evalIndex);
+    const m = score(data.test, evalIndex);
     const wallSeconds = elapsed();
     let play: { mean: number } | undefined;
     if (spec.curveEpisodes !== undefined) {
@@ -447,11 +465,14 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const metrics = dir.metrics();
   if (metrics.length === 0 || metrics[metrics.length - 1].step !== step) record(last);
 
-  const params = learner.params();
-  const final = evaluateOnData(spec.model, params, data.test, spec.seed, 1_000_000);
+  const composite = learner.composite?.();
+  const params = composite?.params ?? learner.params();
+  const final = score(data.test, 1_000_000);
   const play =
     spec.evalEpisodes > 0
-      ? meanEpisodeReturn(spec.envId, spec.model, params, spec.evalEpisodes, episodeSeedBase(spec.seed))
+      ? composite !== undefined
+        ? policyEpisodeReturns(spec.envId, composite.policy(), spec.evalEpisodes, episodeSeedBase(spec.seed))
+        : meanEpisodeReturn(spec.envId, spec.model, params, spec.evalEpisodes, episodeSeedBase(spec.seed))
       : undefined;
   const summary: TrialSummary = {
     id: spec.id,
@@ -460,7 +481,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     envId: spec.envId,
     seed: spec.seed,
     trainSet: spec.trainSet,
-    model: describeSpec(spec.model),
+    model: composite?.describe ?? describeSpec(spec.model),
     budgetMode: bySeconds ? 'seconds' : 'steps',
     steps: step,
     samplesSeen: learner.samplesSeen(),
@@ -483,7 +504,8 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     }),
   );
   learner.dispose();
-  dir.writeFinalParams(params, { spec: spec.model, envId: spec.envId });
+  // A composite model (frozen network + evolved head) is no single MLP PyTorch could load: raw parameters only.
+  dir.writeFinalParams(params, composite !== undefined ? undefined : { spec: spec.model, envId: spec.envId });
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);
   return summary;

@@ -84,7 +84,9 @@ describe('exp2 --sizes and --fitness-batch: the plan', () => {
   it("'text' is today's default: the same trial specs bit for bit", () => {
     assert.deepEqual(planExp2({ ...EXP2_DEFAULTS, fitnessBatch: 'text' }), planExp2(EXP2_DEFAULTS));
     assert.ok(
-      planExp2(EXP2_DEFAULTS).every((s) => s.method.kind === 'sgd' || s.method.batchSize === 32),
+      planExp2(EXP2_DEFAULTS).every(
+        (s) => (s.method.kind === 'ne' && s.method.batchSize === 32) || s.method.kind === 'sgd',
+      ),
       'the text: mini-batches of the same size as DL methods',
     );
   });
@@ -93,6 +95,7 @@ describe('exp2 --sizes and --fitness-batch: the plan', () => {
     const specs = planExp2({ ...EXP2_DEFAULTS, sizes: PROPOSAL_SIZES, fitnessBatch: 'code' });
     for (const s of specs) {
       const expected = s.method.kind === 'sgd' ? 32 : Math.min(3200, s.trainSet.size as number);
+      assert.ok(s.method.kind !== 'hybrid', s.id);
       assert.equal(s.method.batchSize, expected, s.id);
     }
     assert.ok(specs.some((s) => s.id === 'cartpole_n100_ga_fixed_f1_fb100_s0'));

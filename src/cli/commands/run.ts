@@ -10,10 +10,11 @@ import {
 } from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, plannedExp2Flops, runExp2, type Exp2Config } from '../../experiments/exp2.js';
 import type { FitnessBatch } from '../../trials/methods.js';
+import { HYBRID_DEFAULTS, planHybrid, runHybrid, type HybridConfig } from '../../experiments/hybrid.js';
 import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
 import { readConfigFile } from '../../config/read.js';
-import { Exp1SettingsSchema, Exp2SettingsSchema } from '../../shared/config/experiments.js';
+import { Exp1SettingsSchema, Exp2SettingsSchema, HybridSettingsSchema } from '../../shared/config/experiments.js';
 import { onShutdown, resumeCommand, startMetrics, stderrLog } from '../../coordinator/launch.js';
 import { SweepInterruptedError } from '../../coordinator/sweep/run_sweep.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
@@ -66,6 +67,8 @@ interface RunFlags {
   metricsHost?: string;
   heartbeatMs: string;
   missedHeartbeats: string;
+  dlSteps?: string;
+  dlShare?: string;
 }
 
 interface ExperimentCluster {
@@ -192,6 +195,28 @@ function exp2Config(f: RunFlags): Exp2Config {
   }
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
   if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
+  if (f.dlShare !== undefined) c.dlShare = parseShare(f.dlShare);
+  return c;
+}
+
+function parseShare(raw: string): number {
+  const v = Number(raw);
+  if (!(v > 0 && v < 1))
+    throw new InvalidArgumentError(`--dl-share must be a number in (0, 1), e.g. 0.5; got '${raw}'`);
+  return v;
+}
+
+function hybridConfig(f: RunFlags): HybridConfig {
+  const c = mergeSettings(HYBRID_DEFAULTS, f.config ? readConfigFile(f.config, HybridSettingsSchema) : {});
+  if (f.dataset) c.datasets = parseList('--dataset', f.dataset);
+  if (f.env) c.envIds = Object.fromEntries(c.datasets.map((d) => [d, f.env as string]));
+  if (f.fractions) c.fractions = parseFractionList('--fractions', f.fractions);
+  if (f.methods) c.methods = parseList('--methods', f.methods);
+  if (f.seeds) c.seeds = ints('--seeds', f.seeds);
+  if (f.dlSteps) c.dlSteps = parseIntOption('--dl-steps', f.dlSteps, 1);
+  if (f.dlShare !== undefined) c.dlShare = parseShare(f.dlShare);
+  if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
+  if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   return c;
 }
 
@@ -208,10 +233,41 @@ const EXP3_ONLY = ['data', 'participants', 'envs', 'policy', 'synthParticipants'
 const SCALING_ONLY: readonly string[] = SCALING_ONLY_FLAGS;
 
 /** Flags each experiment ignores: given on the command line, they are refused rather than silently dropped. */
-const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling', readonly string[]> = {
-  exp1: ['fractions', 'fitnessBatch', 'budget', 'sgdSteps', 'budgetSeconds', ...EXP3_ONLY, ...SCALING_ONLY],
-  exp2: ['epochs', 'generations', ...EXP3_ONLY, ...SCALING_ONLY],
-  scaling: ['fractions', 'fitnessBatch', 'budget', 'sgdSteps', 'epochs', 'generations', ...EXP3_ONLY],
+const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid', readonly string[]> = {
+  exp1: [
+    'fractions',
+    'fitnessBatch',
+    'budget',
+    'sgdSteps',
+    'budgetSeconds',
+    'dlSteps',
+    'dlShare',
+    ...EXP3_ONLY,
+    ...SCALING_ONLY,
+  ],
+  exp2: ['epochs', 'generations', 'dlSteps', ...EXP3_ONLY, ...SCALING_ONLY],
+  scaling: [
+    'fractions',
+    'fitnessBatch',
+    'budget',
+    'sgdSteps',
+    'epochs',
+    'generations',
+    'dlSteps',
+    'dlShare',
+    ...EXP3_ONLY,
+  ],
+  hybrid: [
+    'sizes',
+    'fitnessBatch',
+    'budget',
+    'sgdSteps',
+    'budgetSeconds',
+    'epochs',
+    'generations',
+    ...EXP3_ONLY,
+    ...SCALING_ONLY,
+  ],
   exp3: [
     'dataset',
     'sizes',
@@ -222,6 +278,8 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling', readonly string[]> =
     'datasetSteps',
     'threads',
     'workers',
+    'dlSteps',
+    'dlShare',
     ...CLUSTER_FLAGS,
     ...SCALING_ONLY,
   ],
@@ -233,7 +291,10 @@ const flagName = (attr: string): string => '--' + attr.replace(/[A-Z]/g, (c) => 
  * Refuses flags typed on the command line (not defaults, not EVOSCALE_* variables, which a deployment may set for
  * every command) that `experiment` would ignore, and cluster flags without --coordinator.
  */
-export function refuseInapplicableFlags(experiment: 'exp1' | 'exp2' | 'exp3' | 'scaling', cmd: Command): void {
+export function refuseInapplicableFlags(
+  experiment: 'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid',
+  cmd: Command,
+): void {
   const typed = (attr: string): boolean => cmd.getOptionValueSource(attr) === 'cli';
   const bad = NOT_FOR[experiment].filter(typed);
   if (bad.length > 0) {
@@ -260,9 +321,9 @@ export function registerRunCommand(program: Command): void {
   const run = program
     .command('run')
     .description(
-      'Run experiment 1, 2 or 3 of the research proposal, or the scaling study: trials, results/, figures and report.md',
+      'Run experiment 1, 2 or 3 of the research proposal, the scaling study or the hybrid experiment: trials, results/, figures and report.md',
     )
-    .argument('<experiment>', 'exp1 | exp2 | exp3 | scaling')
+    .argument('<experiment>', 'exp1 | exp2 | exp3 | scaling | hybrid')
     .option(
       '--config <file>',
       'JSON or YAML file with any of the settings below (flags override it); schemas/<exp>.schema.json lists them',
@@ -296,6 +357,14 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--budget-seconds <s>',
       'exp2: give every trial exactly this much wall-clock time instead (not bit-reproducible)',
+    )
+    .option(
+      '--dl-steps <n>',
+      `hybrid: Adam steps of the DL phase every hybrid continues from (default ${HYBRID_DEFAULTS.dlSteps})`,
+    )
+    .option(
+      '--dl-share <x>',
+      `hybrid, and hybrid methods in exp2: the DL phase's share of the budget, in (0, 1) (default ${HYBRID_DEFAULTS.dlShare})`,
     )
     .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
     .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
@@ -332,8 +401,14 @@ export function registerRunCommand(program: Command): void {
   registerScalingOptions(run);
   type Flags = RunFlags & Exp3Flags & ScalingFlags;
   registerExp3Options(run).action(async (experiment: string, flags: Flags, cmd: Command) => {
-    if (experiment !== 'exp1' && experiment !== 'exp2' && experiment !== 'exp3' && experiment !== 'scaling') {
-      throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2, exp3 or scaling`);
+    if (
+      experiment !== 'exp1' &&
+      experiment !== 'exp2' &&
+      experiment !== 'exp3' &&
+      experiment !== 'scaling' &&
+      experiment !== 'hybrid'
+    ) {
+      throw new InvalidArgumentError(`unknown experiment '${experiment}'; use exp1, exp2, exp3, scaling or hybrid`);
     }
     refuseInapplicableFlags(experiment, cmd);
     bindLogFields({ runId: newRunId(experiment) });
@@ -412,6 +487,37 @@ export function registerRunCommand(program: Command): void {
         logger(),
       );
       await runHoldingOut(flags, claim(), progress, workers, command, 'experiment 1', (o) => runExp1(cfg, o));
+      return;
+    }
+    if (experiment === 'hybrid') {
+      const cfg = hybridConfig(flags);
+      const plan = planHybrid(cfg);
+      if (flags.plan) {
+        process.stdout.write(
+          JSON.stringify(
+            {
+              experiment: 'hybrid',
+              config: cfg,
+              trials: plan.map((p) => ({
+                id: p.spec.id,
+                method: p.spec.method.name,
+                role: p.role,
+                dataset: p.spec.dataset,
+                fraction: p.spec.trainSet.fraction,
+                seed: p.spec.seed,
+                budget: p.spec.budget,
+                dlSteps: p.spec.method.kind === 'hybrid' ? p.spec.method.dlSteps : undefined,
+                plannedFlops: p.plannedFlops,
+              })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+        return;
+      }
+      const progress = createProgress(plan.map((p) => ({ id: p.spec.id, weight: p.plannedFlops })));
+      await runHoldingOut(flags, claim(), progress, workers, command, 'hybrid experiment', (o) => runHybrid(cfg, o));
       return;
     }
     const cfg = exp2Config(flags);

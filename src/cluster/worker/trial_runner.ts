@@ -39,9 +39,10 @@ export interface TrialRunner {
 export function checkTrialSpec(trial: JsonObject, trialId: string): TrialSpec {
   const spec: TrialSpec = validateTrialSpec(trial, `trial ${trialId}`);
   if (spec.id !== trialId) throw new InvalidArgumentError(`trial spec id ${spec.id} does not match trial ${trialId}`);
+  // Experiment 3's trials need the human episodes, which stay on the coordinator's machine.
   if (spec.experiment === 'exp3') {
     throw new InvalidArgumentError(
-      `trial ${trialId}: experiment must be exp1, exp2 or scaling, got ${spec.experiment}`,
+      `trial ${trialId}: experiment must be exp1, exp2, scaling or hybrid, got ${spec.experiment}`,
     );
   }
   return spec;

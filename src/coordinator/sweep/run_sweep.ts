@@ -21,8 +21,8 @@ import type { SweepExperiment } from '../../shared/config/sweep.js';
 export type { SweepExperiment };
 
 export interface SweepTrial {
-  /** A sweep file's experiments, and the scaling study's trials (which `run scaling` plans, not sweep files). */
-  readonly experiment: SweepExperiment | 'scaling';
+  /** A sweep file's experiments, and the trials `run scaling` and `run hybrid` plan (not sweep files). */
+  readonly experiment: SweepExperiment | 'scaling' | 'hybrid';
   readonly spec: TrialSpec;
 }
 

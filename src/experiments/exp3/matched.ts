@@ -6,7 +6,7 @@
 import { make } from '../../shared/envs/registry.js';
 import { argmaxRows, forward, forwardScratch, sampleRows, type MlpSpec } from '../../shared/model/mlp.js';
 import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
-import { mannWhitneyU, significanceMarker } from '../../shared/stats/index.js';
+import { ksTwoSample, mannWhitneyU, significanceMarker } from '../../shared/stats/index.js';
 
 /** How a model picks actions when it plays: sampled from its softmax (default, human-like variability) or argmax. */
 export type PlayPolicy = 'sample' | 'greedy';
@@ -17,7 +17,13 @@ export function playMatchedEpisodes(
   spec: MlpSpec,
   params: Float32Array,
   seeds: readonly number[],
-  opts: { cl?: { session: number; run: number }; policy: PlayPolicy; rngSeed: number },
+  opts: {
+    cl?: { session: number; run: number };
+    policy: PlayPolicy;
+    rngSeed: number;
+    /** Incremented by the env steps played (for FLOPs of rollout objectives). */
+    counter?: { steps: number };
+  },
 ): number[] {
   const env = make(envId);
   const d = env.observationSpace.shape[0];
@@ -39,6 +45,7 @@ export function playMatchedEpisodes(
       if (opts.policy === 'sample') sampleRows(logits, 1, spec.outputs, rng, action);
       else argmaxRows(logits, 1, spec.outputs, action);
       const r = env.step(action[0]);
+      if (opts.counter) opts.counter.steps++;
       total += r.reward;
       obs = r.obs;
       if (r.terminated || r.truncated) return total;
@@ -57,6 +64,9 @@ export interface HumanComparison {
   mannWhitneyU: number;
   pValue: number;
   marker: '***' | '**' | '';
+  /** Two-sample Kolmogorov–Smirnov statistic D of model against human returns (0: same distribution), and its p. */
+  ksStatistic: number;
+  ksPValue: number;
 }
 
 function meanStd(xs: readonly number[]): { mean: number; std: number } {
@@ -72,6 +82,7 @@ export function compareWithHuman(model: readonly number[], human: readonly numbe
   // A human mean of exactly 0 makes the % difference undefined; report it as NaN rather than a made-up number.
   const scale = Math.abs(h.mean);
   const test = mannWhitneyU(model, human);
+  const ks = ksTwoSample(model, human);
   return {
     meanReturn: m.mean,
     stdReturn: m.std,
@@ -81,5 +92,7 @@ export function compareWithHuman(model: readonly number[], human: readonly numbe
     mannWhitneyU: test.statistic,
     pValue: test.pValue,
     marker: significanceMarker(test.pValue),
+    ksStatistic: ks.statistic,
+    ksPValue: ks.pValue,
   };
 }

@@ -24,7 +24,17 @@ import type { RunExperimentOptions } from '../exp1.js';
 import { writeJsonAtomic } from '../../platform/atomic_file.js';
 import { TrialDirectory } from '../../trials/results.js';
 import { runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from '../../trials/trial.js';
-import { planPair, validateExp3Config, type Exp3Config, type Exp3TrialPlan } from './config.js';
+import {
+  HUMANLIKE_EPISODES,
+  HUMANLIKE_GENERATIONS,
+  planPair,
+  validateExp3Config,
+  type Exp3Config,
+  type Exp3TrialPlan,
+} from './config.js';
+import { splitHybridBudget, type Method } from '../../trials/methods.js';
+import type { EpisodeObjective } from '../../trials/learner.js';
+import { humanLikenessFitness } from '../../shared/fitness/human_likeness.js';
 import { compareWithHuman, playMatchedEpisodes } from './matched.js';
 import { writeExp3Outputs } from './report.js';
 import type { Exp3ModelResult, Exp3PairResult } from './results.js';
@@ -79,6 +89,49 @@ export function exp3Pairs(
   );
 }
 
+/** A method's budget in experiment 3; a hybrid's DL phase takes its share of the SGD steps. */
+function exp3Budget(cfg: Exp3Config, method: Method): { method: Method; budget: { steps: number } } {
+  if (method.kind === 'sgd') return { method, budget: { steps: cfg.sgdSteps } };
+  if (method.kind === 'ne') return { method, budget: { steps: cfg.neGenerations } };
+  if (method.objective === 'human_likeness') {
+    const dlSteps = Math.max(1, Math.round(method.dlShare * cfg.sgdSteps));
+    return { method: { ...method, dlSteps }, budget: { steps: dlSteps + HUMANLIKE_GENERATIONS } };
+  }
+  const split = splitHybridBudget(method, method.dlShare, cfg.sgdSteps, cfg.neGenerations);
+  return { method: split.method, budget: { steps: split.steps } };
+}
+
+/**
+ * The human-likeness objective of one participant × env: an agent plays HUMANLIKE_EPISODES of the human's training
+ * episodes (a window that moves each generation), each from its seed and with its own session/run inputs, and scores
+ * 1 − KS(its returns, the human's returns of those episodes). Test episodes are never used.
+ */
+function humanLikenessObjective(cfg: Exp3Config, data: ParticipantEnvData, withCl: boolean): EpisodeObjective {
+  const train = data.split.train;
+  const human = train.map((i) => data.episodes[i].rewards.reduce((a, b) => a + b, 0));
+  const k = Math.min(HUMANLIKE_EPISODES, train.length);
+  return (model, params, generation) => {
+    const counter = { steps: 0 };
+    const mine: number[] = [];
+    const theirs: number[] = [];
+    for (let e = 0; e < k; e++) {
+      const idx = (generation * k + e) % train.length;
+      const ep = train[idx];
+      const sr = data.sessionRuns[ep];
+      const [r] = playMatchedEpisodes(data.envId, model, params, [data.episodes[ep].seed], {
+        ...(withCl ? { cl: { session: sr.sessionValue, run: sr.runValue } } : {}),
+        policy: cfg.policy,
+        // Common random numbers: every agent of a generation meets the same action-sampling noise.
+        rngSeed: cfg.seed * 1_000_003 + generation * 101 + e,
+        counter,
+      });
+      mine.push(r);
+      theirs.push(human[idx]);
+    }
+    return { fitness: humanLikenessFitness(mine, theirs), steps: counter.steps };
+  };
+}
+
 function trialSpec(cfg: Exp3Config, plan: Exp3TrialPlan, data: ParticipantEnvData, trainRows: number): TrialSpec {
   return {
     experiment: 'exp3',
@@ -87,10 +140,10 @@ function trialSpec(cfg: Exp3Config, plan: Exp3TrialPlan, data: ParticipantEnvDat
     dataset: `${cfg.data}#${plan.participant}`,
     trainSet: { fraction: 1 - cfg.testFraction, rows: trainRows },
     split: { kind: 'exp3-sessions', testFraction: cfg.testFraction, gapMinutes: cfg.gapMinutes },
-    method: plan.method,
+    method: exp3Budget(cfg, plan.method).method,
     model: expMlp(data.obsDim + (plan.withCl ? 2 : 0), data.nActions),
     seed: cfg.seed,
-    budget: { steps: plan.method.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations },
+    budget: exp3Budget(cfg, plan.method).budget,
     evalPoints: cfg.evalPoints,
     evalEpisodes: 0,
     checkpointEvery: 2,
@@ -122,6 +175,9 @@ export function runPair(
       ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
       // Trials run one at a time here: a GA/ES generation splits its population over every thread.
       threads: Math.max(1, opts.workers ?? availableParallelism()),
+      ...(plan.method.kind === 'hybrid' && plan.method.objective === 'human_likeness'
+        ? { episodeObjective: humanLikenessObjective(cfg, data, plan.withCl) }
+        : {}),
       onProgress: (d, t) => opts.progress.update(plan.id, d, t),
     });
     const params = tdir.readFinalParams();

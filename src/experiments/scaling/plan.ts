@@ -42,6 +42,9 @@ function meanBatch(batch: number, rows: number): number {
 /** Training FLOPs of one SGD step or one NE generation of `method` on `model` with `trainRows` training rows. */
 export function flopsPerStep(method: Method, model: MlpSpec, trainRows: number): number {
   if (method.kind === 'sgd') return trainFlopsPerSample(model) * meanBatch(method.batchSize, trainRows);
+  if (method.kind === 'hybrid') {
+    throw new InvalidArgumentError(`${method.name}: hybrid methods are not on the scaling grid yet; use run hybrid`);
+  }
   const batch = method.batchSize === 'all' ? trainRows : meanBatch(method.batchSize, trainRows);
   return forwardFlopsPerSample(model) * method.populationSize * batch;
 }

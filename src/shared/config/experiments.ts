@@ -100,6 +100,13 @@ export const Exp2ConfigSchema = Type.Object(
     datasetSteps: DatasetSteps,
     splitSeed: SplitSeed,
     backend: Backend,
+    dlShare: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        exclusiveMaximum: 1,
+        description: "Hybrid methods: the DL phase's share of the budget (default 0.5).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -177,3 +184,52 @@ export const Exp3SettingsSchema = settingsOf(
   },
 );
 export type Exp3Settings = Static<typeof Exp3SettingsSchema>;
+
+export const HybridConfigSchema = Type.Object(
+  {
+    datasets: Type.Array(Name, { minItems: 1, description: 'Datasets (built-in names, files or hf:<owner>/<name>).' }),
+    envIds: Type.Optional(
+      Type.Record(Type.String(), Type.String({ minLength: 1 }), {
+        description: 'Env id of each dataset that is not built in (inferred for built-ins).',
+      }),
+    ),
+    fractions: Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 1 }), {
+      minItems: 1,
+      description: 'Training fractions of the whole dataset (the training sizes DL is trained on).',
+    }),
+    methods: Type.Array(Name, {
+      minItems: 1,
+      description: 'Hybrid methods (hybrid_{warm,feature,smg}_{ce,f1}); DL and GA baselines are always run.',
+    }),
+    seeds: Seeds,
+    dlSteps: Type.Integer({
+      minimum: 1,
+      maximum: 2 ** 31 - 1,
+      description: 'Adam steps (batch 32) of the DL phase every hybrid continues from.',
+    }),
+    dlShare: Type.Number({
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
+      description:
+        "The DL phase's share of each hybrid's FLOPs; the extra budget is dlSteps' FLOPs × (1 − share) / share.",
+    }),
+    evalPoints: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Test-set evaluations per trial.' }),
+    evalEpisodes: Type.Integer({
+      minimum: 0,
+      maximum: 2 ** 31 - 1,
+      description: 'Episodes of greedy play in the env at the end of each trial (0 = none).',
+    }),
+    testFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Held-out share.' }),
+    datasetSteps: DatasetSteps,
+    splitSeed: SplitSeed,
+    backend: Backend,
+  },
+  { additionalProperties: false },
+);
+export type HybridConfig = Static<typeof HybridConfigSchema>;
+
+export const HybridSettingsSchema = settingsOf(HybridConfigSchema, {
+  title: 'evoscale hybrid experiment settings',
+  description: 'Settings of `evoscale run hybrid --config <file>` (JSON or YAML); command-line flags override them.',
+});
+export type HybridSettings = Static<typeof HybridSettingsSchema>;

@@ -3,7 +3,7 @@
  * tools): the file name of each and the JSON Schema text `npm run schemas` writes there.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { Exp1SettingsSchema, Exp2SettingsSchema, Exp3SettingsSchema } from './experiments.js';
+import { Exp1SettingsSchema, Exp2SettingsSchema, Exp3SettingsSchema, HybridSettingsSchema } from './experiments.js';
 import { ScalingSettingsSchema } from './scaling.js';
 import { SweepFileSchema } from './sweep.js';
 import { NeRunSpecFileSchema } from '../protocol/run_spec.js';
@@ -15,6 +15,7 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   'exp2.schema.json': Exp2SettingsSchema,
   'exp3.schema.json': Exp3SettingsSchema,
   'scaling.schema.json': ScalingSettingsSchema,
+  'hybrid.schema.json': HybridSettingsSchema,
   'sweep.schema.json': SweepFileSchema,
   'run-spec.schema.json': NeRunSpecFileSchema,
   'trial-spec.schema.json': TrialSpecSchema,

@@ -40,10 +40,31 @@ export const NeMethodSchema = obj({
   initPopulation: Type.Union([Type.Literal('independent'), Type.Literal('copies')]),
 });
 
-export const MethodSchema = Type.Union([SgdMethodSchema, NeMethodSchema]);
+const { kind: _neKind, name: _neName, initPopulation: _neInit, ...neFields } = NeMethodSchema.properties;
+
+export const HybridMethodSchema = obj({
+  kind: Type.Literal('hybrid'),
+  name: Name,
+  variant: Type.Union([Type.Literal('warm'), Type.Literal('feature'), Type.Literal('smg')]),
+  dl: obj({ optimizer: SgdMethodSchema.properties.optimizer, batchSize: Count }),
+  ne: obj(neFields),
+  dlShare: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+  dlSteps: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }),
+  head: Type.Optional(Type.Array(Count, { maxItems: 8 })),
+  objective: Type.Optional(Type.Literal('human_likeness')),
+  smg: Type.Optional(obj({ refreshEvery: Count, rows: Count, maxScale: Type.Number({ minimum: 1, maximum: 1e6 }) })),
+});
+
+export const MethodSchema = Type.Union([SgdMethodSchema, NeMethodSchema, HybridMethodSchema]);
 
 export const TrialSpecSchema = obj({
-  experiment: Type.Union([Type.Literal('exp1'), Type.Literal('exp2'), Type.Literal('exp3'), Type.Literal('scaling')]),
+  experiment: Type.Union([
+    Type.Literal('exp1'),
+    Type.Literal('exp2'),
+    Type.Literal('exp3'),
+    Type.Literal('scaling'),
+    Type.Literal('hybrid'),
+  ]),
   id: Id,
   envId: Type.String({ minLength: 1, maxLength: 100 }),
   dataset: Name,
