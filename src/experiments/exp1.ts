@@ -314,8 +314,9 @@ ${findings.map((f) => `- ${f}`).join('\n')}
 Each method's per-seed test error and test loss against training-set size, fitted with the saturating power law
 err(n) = E∞ + A·n^(−α) by least squares on log(err) (E∞ ≥ 0, A > 0, 0 ≤ α ≤ 5), with 95% percentile intervals from
 ${fits.find((f) => f.fit !== null)?.fit?.resamples ?? 0} bootstrap resamples over seeds (each seed's curve kept whole). The forecast refits without the largest
-size and predicts it. A fit is NOT credible with fewer than 4 sizes, mean error rising with size, α on a bound of its
-range, or an α interval spanning an order of magnitude; such fits are not drawn as laws.
+size and predicts it. A fit is NOT credible with fewer than 4 sizes, a flat curve (the fitted error falls by less than
+5% over the sizes run), mean error rising with size, α on a bound of its range, or an α interval spanning an order of
+magnitude; such fits are not drawn as laws.
 
 ![Scaling fits](plots/exp1_fits.png)
 
