@@ -36,6 +36,10 @@ export const RngPurpose = {
    * this table; default runs draw fitness sampling with 11, so dropout took the fresh id.
    */
   dropout: 13,
+  /** Standard-normal vectors z of CMA-ES's candidates (one stream per generation and candidate). */
+  cmaesSample: 14,
+  /** Antithetic perturbations ε of OpenAI-ES (one stream per generation and mirrored pair). */
+  openaiEsNoise: 15,
   /** Action sampling of a trained model in experiment 3's matched episodes. */
   matchedPlay: 0x3e3,
   /** Simulated participants of experiment 3 (traits, schedule, play). */
