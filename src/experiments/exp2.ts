@@ -10,7 +10,13 @@ import { exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { splitWords, type RunExperimentOptions } from './exp1.js';
-import { EXP2_METHODS, optimisesCrossEntropy, resolveMethods } from '../trials/methods.js';
+import {
+  EXP2_METHODS,
+  EXP2_PROPOSAL_METHODS,
+  optimisesCrossEntropy,
+  resolveMethods,
+  withFitness,
+} from '../trials/methods.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
@@ -30,7 +36,7 @@ export type { Exp2Config };
 export const EXP2_DEFAULTS: Exp2Config = {
   datasets: ['cartpole'],
   fractions: [0.9, 0.3, 0.1],
-  methods: Object.keys(EXP2_METHODS),
+  methods: [...EXP2_PROPOSAL_METHODS],
   seeds: [0],
   sgdSteps: 800_000,
   neGenerations: 12_000,
@@ -48,7 +54,9 @@ function envOf(cfg: Exp2Config, dataset: string): { envId: string; obsDim: numbe
 }
 
 export function planExp2(cfg: Exp2Config): TrialSpec[] {
-  const methods = resolveMethods(EXP2_METHODS, cfg.methods);
+  const methods = resolveMethods(EXP2_METHODS, cfg.methods).map((m) =>
+    withFitness(m, cfg.fitness, cfg.fitnessTrials, cfg.fitnessEpisodes),
+  );
   const backend = parseBackend(cfg.backend, 'exp2 backend');
   const out: TrialSpec[] = [];
   for (const dataset of cfg.datasets) {

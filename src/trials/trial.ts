@@ -11,9 +11,15 @@ import {
   restoreState,
   shareState,
   snapshotState,
+  isSearchAlgorithm,
+  resumeSearch,
+  startSearch,
+  type AlgorithmName,
   type EvolutionSnapshot,
   type EvolutionState,
+  type SearchSnapshot,
 } from '../shared/algorithms/index.js';
+import { DEFAULT_RETURN_EPISODES, scoreCandidates, type CandidateScoring } from './candidates.js';
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
@@ -27,6 +33,7 @@ import { evaluateOnData, meanEpisodeReturn, type TestMetrics } from './evaluate.
 import type { Method, NeMethod, SgdMethod } from './methods.js';
 import { MinibatchSampler } from '../worker/sgd/minibatch.js';
 import { TrialDirectory } from './results.js';
+import type { FitnessKind } from '../worker/engine/types.js';
 
 export interface Budget {
   /** Optimizer steps (SGD) or generations (NE); reproducible bit for bit. */
@@ -129,6 +136,7 @@ interface Checkpoint {
   fitnessHistory: number[];
   sgd?: SgdTrainerSnapshot;
   ne?: EvolutionSnapshot;
+  search?: SearchSnapshot;
 }
 
 const CHECKPOINT = 'latest.msgpack';
@@ -153,7 +161,7 @@ interface Learner {
   params(): Float32Array;
   samplesSeen(): number;
   flops(): number;
-  checkpoint(): Pick<Checkpoint, 'sgd' | 'ne'>;
+  checkpoint(): Pick<Checkpoint, 'sgd' | 'ne' | 'search'>;
   /** Frees what the backend holds (TensorFlow.js variables; GPU memory on tfjs-node-gpu). */
   dispose(): void;
 }
@@ -201,7 +209,8 @@ function neLearner(
   cp: Checkpoint | undefined,
   threads: number | (() => number),
 ): Learner {
-  const algo = getAlgorithm(method.algorithm);
+  if (isSearchAlgorithm(method.algorithm)) return searchLearner(method, spec, data, init, backend, cp);
+  const algo = getAlgorithm(method.algorithm as AlgorithmName);
   const options = {
     populationSize: method.populationSize,
     mutation: method.mutation,
@@ -226,6 +235,7 @@ function neLearner(
   const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
   let seen = cp?.samplesSeen ?? 0;
   const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
+  const scoring = candidateScoring(method, spec, tfjs);
   return {
     step: () => {
       const gen = state.generation;
@@ -237,8 +247,13 @@ function neLearner(
         x = sampler.x.subarray(0, n * spec.model.inputs);
         y = sampler.y.subarray(0, n);
       }
-      let fitness: Float32Array;
-      if (tfjs !== undefined) {
+      let fitness: Float32Array | Float64Array;
+      if (method.fitness === 'return') {
+        // Rollouts score the rows `ask` draws; the engine's fused pass scores labelled batches only.
+        const scored = scoreCandidates(scoring, algo.ask(state), state.populationSize, gen, { x, y, n });
+        fitness = scored.fitness;
+        n = scored.forwardPasses / state.populationSize;
+      } else if (tfjs !== undefined) {
         // TensorFlow.js evaluates the population `ask` draws; only the CPU engine fuses variation into the pass.
         fitness = tfjs.evaluateSync({
           spec: spec.model,
@@ -248,7 +263,7 @@ function neLearner(
           x,
           y,
           n,
-          fitness: method.fitness,
+          fitness: method.fitness as FitnessKind,
           trials: method.trials,
           seed: spec.seed,
           generation: gen,
@@ -266,7 +281,7 @@ function neLearner(
           x,
           y,
           n,
-          fitness: method.fitness,
+          fitness: method.fitness as FitnessKind,
           trials: method.trials,
         });
       }
@@ -282,6 +297,74 @@ function neLearner(
     samplesSeen: () => seen,
     flops: () => neuroevolutionFlops(spec.model, seen),
     checkpoint: () => ({ ne: snapshotState(state) }),
+    dispose: () => {},
+  };
+}
+
+function candidateScoring(method: NeMethod, spec: TrialSpec, tfjs: TfjsEngine | undefined): CandidateScoring {
+  return {
+    model: spec.model,
+    envId: spec.envId,
+    seed: spec.seed,
+    fitness: method.fitness,
+    trials: method.trials,
+    episodes: method.episodes ?? DEFAULT_RETURN_EPISODES,
+    ...(tfjs !== undefined ? { tfjs } : {}),
+  };
+}
+
+/**
+ * CMA-ES and OpenAI-ES: `ask` draws the candidates around the centre (the initial network at first), the
+ * engine's kernel scores them on this generation's minibatch (or in rollouts), `tell` moves the distribution.
+ * The trial's recommended network is the centre. Evaluation runs in this thread: the engine's thread pool
+ * varies population states in place, which these algorithms do not have.
+ */
+function searchLearner(
+  method: NeMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  backend: LoadedBackend,
+  cp: Checkpoint | undefined,
+): Learner {
+  const minimize = method.fitness === 'ce';
+  const driver = cp?.search
+    ? resumeSearch(cp.search)
+    : startSearch(
+        method.algorithm as 'cmaes' | 'openai_es',
+        init,
+        { ...method.search, populationSize: method.populationSize, direction: minimize ? 'minimize' : 'maximize' },
+        spec.seed,
+      );
+  const sampler =
+    method.batchSize === 'all'
+      ? null
+      : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize, spec.seed);
+  const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
+  const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
+  const scoring = candidateScoring(method, spec, tfjs);
+  let seen = cp?.samplesSeen ?? 0;
+  return {
+    step: () => {
+      const gen = driver.generation();
+      let batch = { x: data.train.x, y: trainY, n: data.train.n };
+      if (sampler && method.fitness !== 'return') {
+        const n = sampler.load(gen);
+        batch = { x: sampler.x.subarray(0, n * spec.model.inputs), y: sampler.y.subarray(0, n), n };
+      }
+      const P = driver.populationSize();
+      const { fitness, forwardPasses } = scoreCandidates(scoring, driver.ask(), P, gen, batch);
+      seen += forwardPasses;
+      let best = fitness[0];
+      for (let i = 1; i < P; i++) best = minimize ? Math.min(best, fitness[i]) : Math.max(best, fitness[i]);
+      const med = median(fitness);
+      driver.tell(fitness);
+      return { bestFitness: best, medianFitness: med };
+    },
+    params: () => driver.center(),
+    samplesSeen: () => seen,
+    flops: () => neuroevolutionFlops(spec.model, seen),
+    checkpoint: () => ({ search: driver.snapshot() }),
     dispose: () => {},
   };
 }

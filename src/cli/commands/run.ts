@@ -19,6 +19,7 @@ import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import type { TrialExecutor } from '../../trials/executor.js';
 import { BACKEND_NAMES, parseBackend } from '../../worker/engine/backends.js';
+import { FITNESS_CHOICES, type FitnessChoice } from '../../trials/methods.js';
 import { parseFractionList, parseIntOption, parseList, parseNumberList } from '../options.js';
 import { claimResultsDir } from '../../experiments/results_dir.js';
 import { startServerFromFlags } from './coordinator.js';
@@ -39,6 +40,9 @@ interface RunFlags {
   generations?: string;
   datasetSteps?: string;
   backend?: string;
+  fitness?: string;
+  fitnessTrials?: string;
+  fitnessEpisodes?: string;
   out: string;
   resume?: boolean;
   overwrite?: boolean;
@@ -143,7 +147,19 @@ function exp2Config(f: RunFlags): Exp2Config {
   }
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
   if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
+  if (f.fitness !== undefined) c.fitness = parseFitnessChoice(f.fitness);
+  if (f.fitnessTrials) c.fitnessTrials = parseIntOption('--fitness-trials', f.fitnessTrials, 1, 10_000);
+  if (f.fitnessEpisodes) c.fitnessEpisodes = parseIntOption('--fitness-episodes', f.fitnessEpisodes, 1, 10_000);
   return c;
+}
+
+function parseFitnessChoice(raw: string): FitnessChoice {
+  if (!Object.prototype.hasOwnProperty.call(FITNESS_CHOICES, raw)) {
+    throw new InvalidArgumentError(
+      `--fitness: '${raw}' is not a fitness; use ${Object.keys(FITNESS_CHOICES).join(' | ')}`,
+    );
+  }
+  return raw as FitnessChoice;
 }
 
 const CLUSTER_FLAGS = ['coordinator', 'minWorkers', 'curveSecret', 'metricsPort', 'heartbeatMs', 'missedHeartbeats'];
@@ -151,7 +167,16 @@ const EXP3_ONLY = ['data', 'participants', 'envs', 'policy', 'synthParticipants'
 
 /** Flags each experiment ignores: given on the command line, they are refused rather than silently dropped. */
 const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3', readonly string[]> = {
-  exp1: ['fractions', 'budget', 'sgdSteps', 'budgetSeconds', ...EXP3_ONLY],
+  exp1: [
+    'fractions',
+    'budget',
+    'sgdSteps',
+    'budgetSeconds',
+    'fitness',
+    'fitnessTrials',
+    'fitnessEpisodes',
+    ...EXP3_ONLY,
+  ],
   exp2: ['sizes', 'epochs', 'generations', ...EXP3_ONLY],
   exp3: [
     'dataset',
@@ -162,6 +187,9 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3', readonly string[]> = {
     'datasetSteps',
     'threads',
     'workers',
+    'fitness',
+    'fitnessTrials',
+    'fitnessEpisodes',
     ...CLUSTER_FLAGS,
   ],
 };
@@ -228,6 +256,12 @@ export function registerRunCommand(program: Command): void {
     .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
     .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
     .option('--dataset-steps <n>', 'rows of a built-in dataset (default: 500000 cartpole / 384000 lunarlander)')
+    .option(
+      '--fitness <kind>',
+      'exp2: fitness of every NE method instead of its own: ce | f1 (sampled macro-F1) | f1_exact (argmax macro-F1) | accuracy | return (episode return in the env)',
+    )
+    .option('--fitness-trials <n>', "exp2: sampling trials of 'f1' fitness (default 10, the proposal's)")
+    .option('--fitness-episodes <n>', "exp2: episodes per agent and generation of 'return' fitness (default 3)")
     .option(
       '--backend <name>',
       `where SGD steps and NE fitness run: ${BACKEND_NAMES.join(' | ')} (default cpu, bit-reproducible; ` +
