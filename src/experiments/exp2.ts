@@ -162,24 +162,29 @@ export async function writeExp2Outputs(
       aggregate.push({ dataset, fraction, method, testMacroF1: f1, testLoss: ce, testActionMatch: am });
     }
     const title = `${dataset}, train ${Math.round(fraction * 100)}%`;
-    await renderVegaLite(
-      exp2Lines(ceRows, {
-        metric: 'Test cross-entropy',
-        title: `Test CE vs runtime — ${title}`,
-        methodOrder: cfg.methods,
-      }),
-      join(dir, 'plots', `${tag}_ce`),
-    );
+    // Method names as planned (--fitness renames them, e.g. cmaes_ce → cmaes_f1_exact).
+    const methodOrder = [...new Set(specs.map((s) => s.method.name))];
+    // No method optimises CE when --fitness chose another objective for all of them.
+    if (ceRows.length > 0) {
+      await renderVegaLite(
+        exp2Lines(ceRows, {
+          metric: 'Test cross-entropy',
+          title: `Test CE vs runtime — ${title}`,
+          methodOrder,
+        }),
+        join(dir, 'plots', `${tag}_ce`),
+      );
+    }
     await renderVegaLite(
       exp2Lines(f1Rows, {
         metric: 'Test macro-F1',
         title: `Test macro-F1 vs runtime — ${title}`,
-        methodOrder: cfg.methods,
+        methodOrder,
       }),
       join(dir, 'plots', `${tag}_f1`),
     );
     await renderVegaLite(
-      exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}`, methodOrder: cfg.methods }),
+      exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}`, methodOrder }),
       join(dir, 'plots', `${tag}_final_f1`),
     );
     tableRows.sort((a, b) => Number(String(b[1]).split(' ')[0]) - Number(String(a[1]).split(' ')[0]));
@@ -193,7 +198,7 @@ export async function writeExp2Outputs(
         : '';
     sections.push(`## ${title}
 
-![CE](plots/${tag}_ce.png)
+${ceRows.length > 0 ? `![CE](plots/${tag}_ce.png)` : '(No method optimised cross-entropy, so there is no CE plot.)'}
 ![F1](plots/${tag}_f1.png)
 ![Final F1](plots/${tag}_final_f1.png)
 
