@@ -19,7 +19,7 @@ import {
   type EvolutionState,
   type SearchSnapshot,
 } from '../shared/algorithms/index.js';
-import { DEFAULT_RETURN_EPISODES, scoreCandidates, type CandidateScoring } from './candidates.js';
+import { DEFAULT_RETURN_EPISODES, EngineRows, scoreCandidates, type CandidateScoring } from './candidates.js';
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
@@ -209,7 +209,7 @@ function neLearner(
   cp: Checkpoint | undefined,
   threads: number | (() => number),
 ): Learner {
-  if (isSearchAlgorithm(method.algorithm)) return searchLearner(method, spec, data, init, backend, cp);
+  if (isSearchAlgorithm(method.algorithm)) return searchLearner(method, spec, data, init, backend, cp, threads);
   const algo = getAlgorithm(method.algorithm as AlgorithmName);
   const options = {
     populationSize: method.populationSize,
@@ -235,7 +235,7 @@ function neLearner(
   const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
   let seen = cp?.samplesSeen ?? 0;
   const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
-  const scoring = candidateScoring(method, spec, tfjs);
+  const scoring = candidateScoring(method, spec, tfjs, threadsNow);
   return {
     step: () => {
       const gen = state.generation;
@@ -301,8 +301,14 @@ function neLearner(
   };
 }
 
-function candidateScoring(method: NeMethod, spec: TrialSpec, tfjs: TfjsEngine | undefined): CandidateScoring {
+function candidateScoring(
+  method: NeMethod,
+  spec: TrialSpec,
+  tfjs: TfjsEngine | undefined,
+  threads: () => number,
+): CandidateScoring {
   return {
+    threads,
     model: spec.model,
     envId: spec.envId,
     seed: spec.seed,
@@ -316,8 +322,8 @@ function candidateScoring(method: NeMethod, spec: TrialSpec, tfjs: TfjsEngine | 
 /**
  * CMA-ES and OpenAI-ES: `ask` draws the candidates around the centre (the initial network at first), the
  * engine's kernel scores them on this generation's minibatch (or in rollouts), `tell` moves the distribution.
- * The trial's recommended network is the centre. Evaluation runs in this thread: the engine's thread pool
- * varies population states in place, which these algorithms do not have.
+ * The trial's recommended network is the centre. The engine's population pass scores the candidates (on its
+ * thread pool when the trial has threads to spare), every candidate's noise keyed as a population row's.
  */
 function searchLearner(
   method: NeMethod,
@@ -326,6 +332,7 @@ function searchLearner(
   init: Float32Array,
   backend: LoadedBackend,
   cp: Checkpoint | undefined,
+  threads: number | (() => number),
 ): Learner {
   const minimize = method.fitness === 'ce';
   const driver = cp?.search
@@ -342,7 +349,8 @@ function searchLearner(
       : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize, spec.seed);
   const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
   const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
-  const scoring = candidateScoring(method, spec, tfjs);
+  const scoring = candidateScoring(method, spec, tfjs, typeof threads === 'function' ? threads : () => threads);
+  const rows = new EngineRows();
   let seen = cp?.samplesSeen ?? 0;
   return {
     step: () => {
@@ -353,7 +361,7 @@ function searchLearner(
         batch = { x: sampler.x.subarray(0, n * spec.model.inputs), y: sampler.y.subarray(0, n), n };
       }
       const P = driver.populationSize();
-      const { fitness, forwardPasses } = scoreCandidates(scoring, driver.ask(), P, gen, batch);
+      const { fitness, forwardPasses } = scoreCandidates(scoring, driver.ask(), P, gen, batch, rows);
       seen += forwardPasses;
       let best = fitness[0];
       for (let i = 1; i < P; i++) best = minimize ? Math.min(best, fitness[i]) : Math.max(best, fitness[i]);

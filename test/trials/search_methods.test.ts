@@ -114,6 +114,14 @@ describe('search methods in exp2', () => {
     });
   }
 
+  it('cmaes_f1: scoring candidates on the engine’s thread pool changes nothing (1 vs 2 threads)', () => {
+    const s = spec(EXP2_METHODS.cmaes_f1, 40, 'cmaes_threads');
+    const one = runTrial(s, trialData(s, ds), new TrialDirectory(join(root, 'threads1')), { threads: 1 });
+    const two = runTrial(s, trialData(s, ds), new TrialDirectory(join(root, 'threads2')), { threads: 2 });
+    assert.equal(two.paramsSha256, one.paramsSha256);
+    assert.deepEqual(two.fitnessHistory, one.fitnessHistory);
+  });
+
   it("'return' fitness scores candidates by CartPole episode return (integers from 8 to 500)", () => {
     const method = withFitness(EXP2_METHODS.ga_fixed_ce, 'return', undefined, 2);
     const s = spec(method, 4);
