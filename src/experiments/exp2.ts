@@ -18,11 +18,13 @@ import { exp2FitSection } from './exp2_fits.js';
 import {
   CODE_FITNESS_BATCHES,
   EXP2_METHODS,
+  EXP2_PROPOSAL_METHODS,
   fitnessBatchRows,
   HYBRID_METHODS,
   optimisesCrossEntropy,
   resolveMethods,
   splitHybridBudget,
+  withFitness,
   withFitnessBatch,
   type SgdMethod,
 } from '../trials/methods.js';
@@ -47,7 +49,7 @@ export type { Exp2Config };
 export const EXP2_DEFAULTS: Exp2Config = {
   datasets: ['cartpole'],
   fractions: [0.9, 0.3, 0.1],
-  methods: Object.keys(EXP2_METHODS),
+  methods: [...EXP2_PROPOSAL_METHODS],
   seeds: [0],
   sgdSteps: 800_000,
   neGenerations: 12_000,
@@ -121,7 +123,11 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
   // The hybrids run by name too (not in the default list): their DL phase takes --dl-share of the SGD budget and
   // their evolution phase the rest of the generations.
   const methods = resolveMethods({ ...EXP2_METHODS, ...HYBRID_METHODS }, cfg.methods).map((m) => {
-    if (m.kind !== 'hybrid') return { method: m, steps: m.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations };
+    if (m.kind !== 'hybrid') {
+      // --fitness / --fitness-trials / --fitness-episodes replace an NE method's objective (and rename it).
+      const method = withFitness(m, cfg.fitness, cfg.fitnessTrials, cfg.fitnessEpisodes);
+      return { method, steps: method.kind === 'sgd' ? cfg.sgdSteps : cfg.neGenerations };
+    }
     if (cfg.budgetSeconds !== undefined) {
       throw new InvalidArgumentError(
         `${m.name}: a hybrid splits a step budget between its phases; drop --budget-seconds or the hybrid method`,
@@ -317,24 +323,29 @@ export async function writeExp2Outputs(
       finals.map((f) => ({ method: f.method, trainSet: trainSet.replace(/ rows$/, ''), f1: f.value })),
     );
     const title = `${dataset}, ${trainSetWords(group[0].spec.trainSet)}`;
-    await renderVegaLite(
-      exp2Lines(ceRows, {
-        metric: 'Test cross-entropy',
-        title: `Test CE vs runtime — ${title}`,
-        methodOrder: cfg.methods,
-      }),
-      join(dir, 'plots', `${tag}_ce`),
-    );
+    // Method names as planned (--fitness renames them, e.g. cmaes_ce → cmaes_f1_exact).
+    const methodOrder = [...new Set(specs.map((s) => s.method.name))];
+    // No method optimises CE when --fitness chose another objective for all of them.
+    if (ceRows.length > 0) {
+      await renderVegaLite(
+        exp2Lines(ceRows, {
+          metric: 'Test cross-entropy',
+          title: `Test CE vs runtime — ${title}`,
+          methodOrder,
+        }),
+        join(dir, 'plots', `${tag}_ce`),
+      );
+    }
     await renderVegaLite(
       exp2Lines(f1Rows, {
         metric: 'Test macro-F1',
         title: `Test macro-F1 vs runtime — ${title}`,
-        methodOrder: cfg.methods,
+        methodOrder,
       }),
       join(dir, 'plots', `${tag}_f1`),
     );
     await renderVegaLite(
-      exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}`, methodOrder: cfg.methods }),
+      exp2FinalBars(finals, { title: `Final test macro-F1 — ${title}`, methodOrder }),
       join(dir, 'plots', `${tag}_final_f1`),
     );
     tableRows.sort((a, b) => Number(String(b[1]).split(' ')[0]) - Number(String(a[1]).split(' ')[0]));
@@ -348,7 +359,7 @@ export async function writeExp2Outputs(
         : '';
     sections.push(`## ${title}
 
-![CE](plots/${tag}_ce.png)
+${ceRows.length > 0 ? `![CE](plots/${tag}_ce.png)` : '(No method optimised cross-entropy, so there is no CE plot.)'}
 ![F1](plots/${tag}_f1.png)
 ![Final F1](plots/${tag}_final_f1.png)
 

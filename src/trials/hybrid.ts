@@ -7,6 +7,7 @@
 import {
   bestParams,
   getAlgorithm,
+  isSearchAlgorithm,
   restoreState,
   snapshotState,
   type EvolutionState,
@@ -53,6 +54,11 @@ function rolloutLearner(
   objective: EpisodeObjective,
   cp: Checkpoint | undefined,
 ): Learner {
+  if (isSearchAlgorithm(method.ne.algorithm)) {
+    throw new InvalidArgumentError(
+      `${method.name}: the human-likeness phase evolves a GA population; CMA-ES/OpenAI-ES are not supported there`,
+    );
+  }
   const algo = getAlgorithm(method.ne.algorithm);
   const options = {
     populationSize: method.ne.populationSize,

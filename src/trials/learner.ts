@@ -2,7 +2,7 @@
  * What the trial loop drives: one learner per method kind (SGD, neuroevolution, and hybrids composed of both),
  * and the checkpoint a learner's state goes into.
  */
-import type { EvolutionSnapshot, EvolutionState } from '../shared/algorithms/index.js';
+import type { EvolutionSnapshot, EvolutionState, SearchSnapshot } from '../shared/algorithms/index.js';
 import type { MlpSpec } from '../shared/model/mlp.js';
 import type { LabelledData, SgdTrainerSnapshot } from '../worker/sgd/trainer.js';
 import type { TestMetrics } from './evaluate.js';
@@ -15,6 +15,8 @@ export interface Checkpoint {
   fitnessHistory: number[];
   sgd?: SgdTrainerSnapshot;
   ne?: EvolutionSnapshot;
+  /** CMA-ES or OpenAI-ES: the search distribution's state. */
+  search?: SearchSnapshot;
   /** A hybrid in its evolution phase: the network SGD trained and what each phase has consumed. */
   hybrid?: { dlParams: Float32Array; dlSamples: number; neSamples: number; extraFlops: number };
 }
@@ -25,7 +27,7 @@ export interface Learner {
   params(): Float32Array;
   samplesSeen(): number;
   flops(): number;
-  checkpoint(): Pick<Checkpoint, 'sgd' | 'ne' | 'hybrid'>;
+  checkpoint(): Pick<Checkpoint, 'sgd' | 'ne' | 'search' | 'hybrid'>;
   /** Frees what the backend holds (TensorFlow.js variables; GPU memory on tfjs-node-gpu). */
   dispose(): void;
   /**

@@ -11,8 +11,13 @@ import {
   restoreState,
   shareState,
   snapshotState,
+  isSearchAlgorithm,
+  resumeSearch,
+  startSearch,
+  type AlgorithmName,
   type EvolutionState,
 } from '../shared/algorithms/index.js';
+import { DEFAULT_RETURN_EPISODES, EngineRows, scoreCandidates, type CandidateScoring } from './candidates.js';
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
@@ -28,6 +33,7 @@ import { hybridLearner } from './hybrid.js';
 import type { BeforeGeneration, Checkpoint, EpisodeObjective, Learner } from './learner.js';
 import { MinibatchSampler } from '../worker/sgd/minibatch.js';
 import { TrialDirectory } from './results.js';
+import type { FitnessKind } from '../worker/engine/types.js';
 
 export interface Budget {
   /** Optimizer steps (SGD) or generations (NE); reproducible bit for bit. */
@@ -211,7 +217,8 @@ function neLearner(
   threads: number | (() => number),
   beforeGeneration?: BeforeGeneration,
 ): Learner {
-  const algo = getAlgorithm(method.algorithm);
+  if (isSearchAlgorithm(method.algorithm)) return searchLearner(method, spec, data, init, backend, cp, threads);
+  const algo = getAlgorithm(method.algorithm as AlgorithmName);
   const options = {
     populationSize: method.populationSize,
     mutation: method.mutation,
@@ -236,6 +243,7 @@ function neLearner(
   const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
   let seen = cp?.samplesSeen ?? 0;
   const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
+  const scoring = candidateScoring(method, spec, tfjs, threadsNow);
   return {
     step: () => {
       const gen = state.generation;
@@ -248,8 +256,13 @@ function neLearner(
         y = sampler.y.subarray(0, n);
       }
       beforeGeneration?.(state, x, n);
-      let fitness: Float32Array;
-      if (tfjs !== undefined) {
+      let fitness: Float32Array | Float64Array;
+      if (method.fitness === 'return') {
+        // Rollouts score the rows `ask` draws; the engine's fused pass scores labelled batches only.
+        const scored = scoreCandidates(scoring, algo.ask(state), state.populationSize, gen, { x, y, n });
+        fitness = scored.fitness;
+        n = scored.forwardPasses / state.populationSize;
+      } else if (tfjs !== undefined) {
         // TensorFlow.js evaluates the population `ask` draws; only the CPU engine fuses variation into the pass.
         fitness = tfjs.evaluateSync({
           spec: spec.model,
@@ -259,7 +272,7 @@ function neLearner(
           x,
           y,
           n,
-          fitness: method.fitness,
+          fitness: method.fitness as FitnessKind,
           trials: method.trials,
           seed: spec.seed,
           generation: gen,
@@ -277,7 +290,7 @@ function neLearner(
           x,
           y,
           n,
-          fitness: method.fitness,
+          fitness: method.fitness as FitnessKind,
           trials: method.trials,
         });
       }
@@ -324,6 +337,82 @@ function hybridTrialLearner(
     },
     cp,
   );
+}
+
+function candidateScoring(
+  method: NeMethod,
+  spec: TrialSpec,
+  tfjs: TfjsEngine | undefined,
+  threads: () => number,
+): CandidateScoring {
+  return {
+    threads,
+    model: spec.model,
+    envId: spec.envId,
+    seed: spec.seed,
+    fitness: method.fitness,
+    trials: method.trials,
+    episodes: method.episodes ?? DEFAULT_RETURN_EPISODES,
+    ...(tfjs !== undefined ? { tfjs } : {}),
+  };
+}
+
+/**
+ * CMA-ES and OpenAI-ES: `ask` draws the candidates around the centre (the initial network at first), the
+ * engine's kernel scores them on this generation's minibatch (or in rollouts), `tell` moves the distribution.
+ * The trial's recommended network is the centre. The engine's population pass scores the candidates (on its
+ * thread pool when the trial has threads to spare), every candidate's noise keyed as a population row's.
+ */
+function searchLearner(
+  method: NeMethod,
+  spec: TrialSpec,
+  data: TrialData,
+  init: Float32Array,
+  backend: LoadedBackend,
+  cp: Checkpoint | undefined,
+  threads: number | (() => number),
+): Learner {
+  const minimize = method.fitness === 'ce';
+  const driver = cp?.search
+    ? resumeSearch(cp.search)
+    : startSearch(
+        method.algorithm as 'cmaes' | 'openai_es',
+        init,
+        { ...method.search, populationSize: method.populationSize, direction: minimize ? 'minimize' : 'maximize' },
+        spec.seed,
+      );
+  const sampler =
+    method.batchSize === 'all'
+      ? null
+      : new MinibatchSampler(data.train, spec.model.inputs, method.batchSize, spec.seed);
+  const trainY = data.train.y instanceof Int32Array ? data.train.y : Int32Array.from(data.train.y);
+  const tfjs = backend.tf === undefined ? undefined : TfjsEngine.fromBackend(backend);
+  const scoring = candidateScoring(method, spec, tfjs, typeof threads === 'function' ? threads : () => threads);
+  const rows = new EngineRows();
+  let seen = cp?.samplesSeen ?? 0;
+  return {
+    step: () => {
+      const gen = driver.generation();
+      let batch = { x: data.train.x, y: trainY, n: data.train.n };
+      if (sampler && method.fitness !== 'return') {
+        const n = sampler.load(gen);
+        batch = { x: sampler.x.subarray(0, n * spec.model.inputs), y: sampler.y.subarray(0, n), n };
+      }
+      const P = driver.populationSize();
+      const { fitness, forwardPasses } = scoreCandidates(scoring, driver.ask(), P, gen, batch, rows);
+      seen += forwardPasses;
+      let best = fitness[0];
+      for (let i = 1; i < P; i++) best = minimize ? Math.min(best, fitness[i]) : Math.max(best, fitness[i]);
+      const med = median(fitness);
+      driver.tell(fitness);
+      return { bestFitness: best, medianFitness: med };
+    },
+    params: () => driver.center(),
+    samplesSeen: () => seen,
+    flops: () => neuroevolutionFlops(spec.model, seen),
+    checkpoint: () => ({ search: driver.snapshot() }),
+    dispose: () => {},
+  };
 }
 
 /** The backend a trial runs on: the loaded one when the spec asks for one, and a clear error when it was not loaded. */

@@ -82,7 +82,7 @@ describe("an experiment trial's neuroevolution on the engine", () => {
     const neSpec: NeRunSpec = {
       runId: 'same-as-trial',
       experiment: 'ne',
-      algorithm: method.algorithm,
+      algorithm: method.algorithm as NeRunSpec['algorithm'],
       populationSize: method.populationSize,
       mutation: method.mutation,
       model: spec.model,
@@ -90,7 +90,7 @@ describe("an experiment trial's neuroevolution on the engine", () => {
         kind: 'dataset',
         dataset: file,
         split: { kind: 'exp2', seed: 2, testFraction: 0.1, fraction: 0.5 },
-        fitness: method.fitness,
+        fitness: method.fitness as NeRunSpec['task'] extends { fitness: infer F } ? F : never,
         batchSize: method.batchSize,
         trials: method.trials,
       },

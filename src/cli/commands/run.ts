@@ -21,6 +21,7 @@ import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { remoteTrialExecutor } from '../../coordinator/sweep/executors.js';
 import type { TrialExecutor } from '../../trials/executor.js';
 import { BACKEND_NAMES, parseBackend } from '../../worker/engine/backends.js';
+import { FITNESS_CHOICES, type FitnessChoice } from '../../trials/methods.js';
 import { parseFractionList, parseIntOption, parseList, parseNumberList } from '../options.js';
 import { claimResultsDir } from '../../experiments/results_dir.js';
 import { startServerFromFlags, StoppedError, waitForWorkers } from './coordinator.js';
@@ -53,6 +54,9 @@ interface RunFlags {
   generations?: string;
   datasetSteps?: string;
   backend?: string;
+  fitness?: string;
+  fitnessTrials?: string;
+  fitnessEpisodes?: string;
   out: string;
   resume?: boolean;
   overwrite?: boolean;
@@ -196,6 +200,9 @@ function exp2Config(f: RunFlags): Exp2Config {
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
   if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
   if (f.dlShare !== undefined) c.dlShare = parseShare(f.dlShare);
+  if (f.fitness !== undefined) c.fitness = parseFitnessChoice(f.fitness);
+  if (f.fitnessTrials) c.fitnessTrials = parseIntOption('--fitness-trials', f.fitnessTrials, 1, 10_000);
+  if (f.fitnessEpisodes) c.fitnessEpisodes = parseIntOption('--fitness-episodes', f.fitnessEpisodes, 1, 10_000);
   return c;
 }
 
@@ -220,6 +227,15 @@ function hybridConfig(f: RunFlags): HybridConfig {
   return c;
 }
 
+function parseFitnessChoice(raw: string): FitnessChoice {
+  if (!Object.prototype.hasOwnProperty.call(FITNESS_CHOICES, raw)) {
+    throw new InvalidArgumentError(
+      `--fitness: '${raw}' is not a fitness; use ${Object.keys(FITNESS_CHOICES).join(' | ')}`,
+    );
+  }
+  return raw as FitnessChoice;
+}
+
 const CLUSTER_FLAGS = [
   'coordinator',
   'minWorkers',
@@ -242,6 +258,9 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid', readonly 
     'budgetSeconds',
     'dlSteps',
     'dlShare',
+    'fitness',
+    'fitnessTrials',
+    'fitnessEpisodes',
     ...EXP3_ONLY,
     ...SCALING_ONLY,
   ],
@@ -255,6 +274,9 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid', readonly 
     'generations',
     'dlSteps',
     'dlShare',
+    'fitness',
+    'fitnessTrials',
+    'fitnessEpisodes',
     ...EXP3_ONLY,
   ],
   hybrid: [
@@ -265,6 +287,9 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid', readonly 
     'budgetSeconds',
     'epochs',
     'generations',
+    'fitness',
+    'fitnessTrials',
+    'fitnessEpisodes',
     ...EXP3_ONLY,
     ...SCALING_ONLY,
   ],
@@ -280,6 +305,9 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid', readonly 
     'workers',
     'dlSteps',
     'dlShare',
+    'fitness',
+    'fitnessTrials',
+    'fitnessEpisodes',
     ...CLUSTER_FLAGS,
     ...SCALING_ONLY,
   ],
@@ -369,6 +397,12 @@ export function registerRunCommand(program: Command): void {
     .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
     .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
     .option('--dataset-steps <n>', 'rows of a built-in dataset (default: 500000 cartpole / 384000 lunarlander)')
+    .option(
+      '--fitness <kind>',
+      'exp2: fitness of every NE method instead of its own: ce | f1 (sampled macro-F1) | f1_exact (argmax macro-F1) | accuracy | return (episode return in the env)',
+    )
+    .option('--fitness-trials <n>', "exp2: sampling trials of 'f1' fitness (default 10, the proposal's)")
+    .option('--fitness-episodes <n>', "exp2: episodes per agent and generation of 'return' fitness (default 3)")
     .option(
       '--backend <name>',
       `where SGD steps and NE fitness run: ${BACKEND_NAMES.join(' | ')} (default cpu, bit-reproducible; ` +

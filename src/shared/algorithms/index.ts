@@ -23,3 +23,4 @@ export { tournamentGa } from './tournament_ga.js';
 export { simpleGa } from './simple_ga.js';
 export { simpleEs, softmaxWeights } from './simple_es.js';
 export { algorithms, getAlgorithm, tell } from './registry.js';
+export * from './search/index.js';

@@ -107,6 +107,31 @@ export const Exp2ConfigSchema = Type.Object(
         description: "Hybrid methods: the DL phase's share of the budget (default 0.5).",
       }),
     ),
+    fitness: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('ce'),
+          Type.Literal('f1'),
+          Type.Literal('f1_exact'),
+          Type.Literal('accuracy'),
+          Type.Literal('return'),
+        ],
+        {
+          description:
+            "Fitness of every NE method instead of its own: 'ce', 'f1' (macro-F1 of sampled actions), 'f1_exact' (macro-F1 of argmax actions), 'accuracy' (action match) or 'return' (mean episode return in the env).",
+        },
+      ),
+    ),
+    fitnessTrials: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 10_000, description: "Sampling trials of 'f1' fitness (the proposal: 10)." }),
+    ),
+    fitnessEpisodes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        description: "Episodes per agent and generation of 'return' fitness (default 3).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -26,13 +26,42 @@ export const SgdMethodSchema = obj({
   batchSize: Count,
 });
 
+/** Settings of CMA-ES / OpenAI-ES (src/shared/algorithms/search/types.ts documents each; the algorithms re-check them). */
+const SearchSettingsSchema = obj({
+  sigma: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  covariance: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('full'), Type.Literal('diagonal')])),
+  restarts: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+  popsizeFactor: Type.Optional(Type.Number({ minimum: 1 })),
+  tolX: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  tolFun: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  beta1: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+  beta2: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+  epsilon: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  weightDecay: Type.Optional(Type.Number({ minimum: 0 })),
+});
+
 export const NeMethodSchema = obj({
   kind: Type.Literal('ne'),
   name: Name,
-  algorithm: Type.Union([Type.Literal('tournament_ga'), Type.Literal('simple_ga'), Type.Literal('simple_es')]),
+  algorithm: Type.Union([
+    Type.Literal('tournament_ga'),
+    Type.Literal('simple_ga'),
+    Type.Literal('simple_es'),
+    Type.Literal('cmaes'),
+    Type.Literal('openai_es'),
+  ]),
   populationSize: Type.Integer({ minimum: 2, maximum: 1 << 24 }),
   mutation: MutationSchema,
-  fitness: Type.Union([Type.Literal('ce'), Type.Literal('accuracy'), Type.Literal('macro_f1')]),
+  fitness: Type.Union([
+    Type.Literal('ce'),
+    Type.Literal('accuracy'),
+    Type.Literal('macro_f1'),
+    Type.Literal('macro_f1_exact'),
+    Type.Literal('return'),
+  ]),
+  episodes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  search: Type.Optional(SearchSettingsSchema),
   batchSize: Type.Union([Type.Literal('all'), Count]),
   trials: Count,
   tournamentSize: Type.Optional(Count),

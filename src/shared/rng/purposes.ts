@@ -44,6 +44,10 @@ export const RngPurpose = {
   audit: 14,
   /** Bootstrap resampling of seeds in the power-law fits' confidence intervals. */
   bootstrap: 0xb007,
+  /** Standard-normal vectors z of CMA-ES's candidates (one stream per generation and candidate). */
+  cmaesSample: 15,
+  /** Antithetic perturbations ε of OpenAI-ES (one stream per generation and mirrored pair). */
+  openaiEsNoise: 16,
   /** Action sampling of a trained model in experiment 3's matched episodes. */
   matchedPlay: 0x3e3,
   /** Simulated participants of experiment 3 (traits, schedule, play). */

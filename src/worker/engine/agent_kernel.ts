@@ -326,7 +326,7 @@ export class AgentKernel {
     const k = this.spec.outputs;
     const y = this.labels;
     if (this.pred.length !== n) this.pred = new Int32Array(n);
-    if (kind === 'accuracy') {
+    if (kind === 'accuracy' || kind === 'macro_f1_exact') {
       const f32 = mlp.f32;
       const base = mlp.logitsBase;
       let hit = 0;
@@ -341,8 +341,9 @@ export class AgentKernel {
           }
         }
         if (best === y[s]) hit++;
+        this.pred[s] = best;
       }
-      return hit / n;
+      return kind === 'accuracy' ? hit / n : macroF1Dense(y, this.pred, k, this.counts);
     }
     if (this.logits.length < n * k) this.logits = new Float32Array(n * k);
     const logits = mlp.readLogits(this.logits.subarray(0, n * k));

@@ -4,7 +4,7 @@
  * Gives the WebAssembly kernel's fitness to float32 tolerance, not bit for bit.
  */
 import { argmaxRows, forward, forwardScratch, paramCount } from '../../shared/model/mlp.js';
-import { crossEntropy } from '../../shared/fitness/metrics.js';
+import { crossEntropy, macroF1Dense } from '../../shared/fitness/metrics.js';
 import { CounterRng } from '../../shared/rng/philox.js';
 import { FITNESS_SAMPLING_PURPOSE, sampledF1 } from './agent_kernel.js';
 import type { ShardRequest } from './types.js';
@@ -37,6 +37,10 @@ export function fitnessFromLogits(
     let hit = 0;
     for (let s = 0; s < n; s++) if (scratch.pred[s] === y[s]) hit++;
     return hit / n;
+  }
+  if (kind === 'macro_f1_exact') {
+    argmaxRows(logits, n, k, scratch.pred);
+    return macroF1Dense(y, scratch.pred, k, scratch.counts);
   }
   const rng = CounterRng.from(seed, FITNESS_SAMPLING_PURPOSE, generation, agent);
   return sampledF1(logits, y, n, k, trials, rng, scratch.pred, scratch.counts);

@@ -43,7 +43,7 @@ export const CTRL = {
 /** Int32 index, after the workers' slots, of the shared claim counters (rows left, front, back). */
 export const claimIndex = (workers: number): number => workers * CTRL_INTS;
 
-export const FITNESS_CODES: readonly FitnessKind[] = ['ce', 'accuracy', 'macro_f1'];
+export const FITNESS_CODES: readonly FitnessKind[] = ['ce', 'accuracy', 'macro_f1', 'macro_f1_exact'];
 
 /** Shared arrays and configurations, posted once and then referred to by id; released when the caller drops them. */
 export type PoolMessage =

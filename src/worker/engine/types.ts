@@ -1,7 +1,11 @@
 /** The evaluation engine's contract: fitness of a shard of a population on a batch of labelled samples. */
 import type { MlpSpec } from '../../shared/model/mlp.js';
 
-export type FitnessKind = 'ce' | 'accuracy' | 'macro_f1';
+/**
+ * Fitness on a labelled batch: mean cross-entropy (minimised), argmax accuracy (action match), macro-F1 of
+ * actions sampled from the softmax (mean over `trials`), or exact macro-F1 of the argmax actions (no noise).
+ */
+export type FitnessKind = 'ce' | 'accuracy' | 'macro_f1' | 'macro_f1_exact';
 
 export interface ShardRequest {
   readonly spec: MlpSpec;

@@ -20,6 +20,11 @@ export interface RolloutRequest {
   readonly maxSteps?: number;
 }
 
+/** What a rollout cost, for FLOP accounting: forward passes of one observation each. */
+export interface RolloutCost {
+  forwardPasses: number;
+}
+
 /** Reset seeds of a generation's episodes: the same for every agent, keyed by (run seed, generation). */
 export function episodeSeeds(runSeed: number, generation: number, episodes: number): number[] {
   const rng = CounterRng.from(runSeed, RngPurpose.envReset, generation);
@@ -32,6 +37,7 @@ export function episodeSeeds(runSeed: number, generation: number, episodes: numb
 export function meanEpisodeReturns(
   req: RolloutRequest,
   out: Float64Array = new Float64Array(req.agents),
+  cost?: RolloutCost,
 ): Float64Array {
   const { spec, agents, seeds } = req;
   const n = paramCount(spec);
@@ -65,9 +71,10 @@ export function meanEpisodeReturns(
   let remaining = agents * E;
   for (let t = 0; t < limit && remaining > 0; t++) {
     for (let a = 0; a < agents; a++) {
-      let active = false;
-      for (let e = 0; e < E; e++) if (done[a * E + e] === 0) active = true;
-      if (!active) continue;
+      let active = 0;
+      for (let e = 0; e < E; e++) if (done[a * E + e] === 0) active++;
+      if (active === 0) continue;
+      if (cost !== undefined) cost.forwardPasses += active;
       forward(
         spec,
         req.params.subarray(a * n, (a + 1) * n),
