@@ -6,9 +6,9 @@
  * goes back to the queue. Trial results are pure functions of their specs, so where a trial runs changes nothing.
  */
 import { EvoscaleError } from '../../shared/errors.js';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../platform/atomic_file.js';
+import { isTempFile, writeJsonAtomic } from '../../platform/atomic_file.js';
 import { TrialDirectory } from '../../trials/results.js';
 import type { TrialFolder, TrialSpec, TrialSummary } from '../../trials/trial.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
@@ -66,9 +66,13 @@ export class SweepInterruptedError extends EvoscaleError {
   constructor(
     readonly finished: number,
     readonly total: number,
+    /** Trials that were running when the sweep stopped (`<experiment>/<id>`): interrupted, not failed. */
+    readonly interrupted: readonly string[] = [],
   ) {
     super(
-      `sweep stopped with ${finished} of ${total} trials finished; unfinished trials resume from their last checkpoint`,
+      `sweep stopped with ${finished} of ${total} trials finished` +
+        (interrupted.length > 0 ? ` and ${interrupted.length} interrupted (${interrupted.join(', ')})` : '') +
+        `; rerunning resumes the unfinished ones (from their last checkpoint where this machine holds one)`,
       'SWEEP_INTERRUPTED',
     );
   }
@@ -77,6 +81,19 @@ export class SweepInterruptedError extends EvoscaleError {
 /** The results folder of one trial: <out>/<experiment>/<trial-id>/. */
 export function trialDir(out: string, trial: SweepTrial): string {
   return join(out, trial.experiment, trial.spec.id);
+}
+
+/**
+ * Removes the temporary files of atomic writes that never finished under `dir` (a thread or process stopped mid-write
+ * by a signal or a kill): they are never read, and a finished sweep should leave only its results.
+ */
+export function removeTempFiles(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeTempFiles(path);
+    else if (isTempFile(entry.name)) rmSync(path, { force: true });
+  }
 }
 
 /** Runs (or resumes) every trial of the plan. */
@@ -100,6 +117,8 @@ export async function runSweep(
   };
   if (options.resume === false) for (const t of plan.trials) rmSync(dirOf(t), { recursive: true, force: true });
   for (const t of plan.trials) {
+    // Nothing writes into a trial's folder before it starts here, so any temp file there is a stopped write's.
+    removeTempFiles(dirOf(t));
     const dir: TrialFolder = new TrialDirectory(dirOf(t));
     const done = dir.summary();
     if (done !== undefined) {
@@ -127,11 +146,13 @@ export async function runSweep(
   };
   setGauges();
   const inflight = new Set<Promise<void>>();
+  const runningKeys = new Set<string>();
   let waitingLogged = false;
 
   const start = (t: SweepTrial): void => {
     const key = `${t.experiment}/${t.spec.id}`;
     running++;
+    runningKeys.add(key);
     setGauges();
     const dir = dirOf(t);
     let lastLog = 0;
@@ -147,6 +168,9 @@ export async function runSweep(
       })
       .then(
         (summary) => {
+          // A stopped write of an earlier attempt on this machine could have left one since the sweep began.
+          removeTempFiles(dir);
+          runningKeys.delete(key);
           ran.push(key);
           summaries[key] = summary;
           metrics?.trialsFinished.inc({ experiment: t.experiment });
@@ -156,7 +180,9 @@ export async function runSweep(
         },
         (err: unknown) => {
           // Threads and sockets torn down by the shutdown fail their trials; that is the stop, not a failure.
+          // It stays in runningKeys: the stop, not the trial, ended it (reported as interrupted).
           if (options.signal?.aborted === true) return;
+          runningKeys.delete(key);
           const message = err instanceof Error ? err.message : String(err);
           if (err instanceof SlotLostError) {
             log(`sweep: ${key} lost its worker (${message}); queued again`);
@@ -194,10 +220,12 @@ export async function runSweep(
         });
   while (queue.length > 0 || inflight.size > 0) {
     if (signal?.aborted === true) {
+      const interrupted = [...runningKeys];
       log(
-        `sweep: stopped; ${inflight.size} running trial${inflight.size === 1 ? '' : 's'} will resume from checkpoints`,
+        `sweep: stopped; ${interrupted.length} running trial${interrupted.length === 1 ? '' : 's'} interrupted ` +
+          `(${interrupted.join(', ') || 'none'}), to resume on the next run`,
       );
-      throw new SweepInterruptedError(skipped.length + ran.length, plan.trials.length);
+      throw new SweepInterruptedError(skipped.length + ran.length, plan.trials.length, interrupted);
     }
     while (queue.length > 0 && executor.free() > 0) start(queue.shift() as SweepTrial);
     if (queue.length > 0 && executor.capacity() === 0 && !waitingLogged) {
