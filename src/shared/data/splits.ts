@@ -178,9 +178,12 @@ export function gatherRows(
   const d = ds.obsDim;
   const x = new Float32Array(indices.length * d);
   const y = new Int32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) {
+  const obs = ds.observations;
+  // Element by element: a subarray + set per row allocates a view per row, which dominated cutting 450k rows.
+  for (let i = 0, o = 0; i < indices.length; i++, o += d) {
     const r = indices[i];
-    x.set(ds.observations.subarray(r * d, r * d + d), i * d);
+    const from = r * d;
+    for (let j = 0; j < d; j++) x[o + j] = obs[from + j];
     y[i] = ds.actions[r];
   }
   return { x, y, n: indices.length };
