@@ -2,8 +2,10 @@
  * Where a trial's fixed cost goes (everything before its first generation): loading a built-in dataset by
  * decoding its cached Parquet file (what every trial thread did before the binary copy) and from the binary
  * copy (what it does now), cutting the trial's split, and the first test-set evaluation; then the same load
- * in a fresh worker thread, as a trial thread of `evoscale run` sees it. Prints a table and writes
- * bench/results/trial_fixed_cost.json.
+ * in a fresh worker thread, as a trial thread of `evoscale run` sees it. The split is timed twice: computing the
+ * permutation (a thread's first trial of a seed) and from the thread's permutation cache (every later trial of that
+ * seed). Each phase reports wall seconds and CPU seconds (the process's user + system time: on a loaded machine
+ * wall time mostly measures waiting for a core). Prints a table and writes bench/results/trial_fixed_cost.json.
  *
  *   npm run build && node dist/bench/trial_fixed_cost.bench.js
  * Env: BENCH_DATASET (cartpole | lunarlander, default cartpole; generated on first use, which takes minutes),
@@ -20,6 +22,7 @@ import { loadDataset } from '../src/data/load.js';
 import { readParquetDataset } from '../src/data/parquet.js';
 import { DEFAULT_EXPERT_STEPS } from '../src/shared/data/generate.js';
 import { splitRows } from '../src/shared/data/splits.js';
+import { cachedPermutation } from '../src/data/permutations.js';
 import { expMlp, initParams } from '../src/shared/model/mlp.js';
 import { CounterRng, RngPurpose } from '../src/shared/rng/philox.js';
 import { evaluateOnData } from '../src/trials/evaluate.js';
@@ -39,14 +42,21 @@ const root = (() => {
   return dir;
 })();
 
-/** Best wall time (s) of `REPEATS` calls. */
-async function best(work: () => unknown): Promise<number> {
+const cpuOf: Record<string, number> = {};
+
+/** Best wall time (s) of `REPEATS` calls; the best CPU time goes to `cpuOf[name]` when named. */
+async function best(work: () => unknown, name?: string): Promise<number> {
   let b = Infinity;
+  let c = Infinity;
   for (let i = 0; i < REPEATS; i++) {
     const t = performance.now();
+    const u0 = process.cpuUsage();
     await work();
+    const u = process.cpuUsage(u0);
     b = Math.min(b, (performance.now() - t) / 1000);
+    c = Math.min(c, (u.user + u.system) / 1e6);
   }
+  if (name !== undefined) cpuOf[name] = c;
   return b;
 }
 
@@ -59,11 +69,13 @@ const split = { kind: 'exp2', seed: 0, testFraction: 0.1, fraction: 0.9 } as con
 const params = initParams(model, CounterRng.from(0, RngPurpose.init));
 const data = splitRows(ds, split);
 
+cachedPermutation(ds.size, split.seed);
 const phases = {
-  parquetDecode: await best(() => readParquetDataset(parquet, { envId: entry.envId })),
-  binaryCopy: await best(() => readBinaryCache(parquet, { envId: entry.envId })),
-  split: await best(() => splitRows(ds, split)),
-  firstEvaluation: await best(() => evaluateOnData(model, params, data.test, 0, 0)),
+  parquetDecode: await best(() => readParquetDataset(parquet, { envId: entry.envId }), 'parquetDecode'),
+  binaryCopy: await best(() => readBinaryCache(parquet, { envId: entry.envId }), 'binaryCopy'),
+  split: await best(() => splitRows(ds, split), 'split'),
+  splitCached: await best(() => splitRows(ds, split, cachedPermutation), 'splitCached'),
+  firstEvaluation: await best(() => evaluateOnData(model, params, data.test, 0, 0), 'firstEvaluation'),
 };
 // A fresh thread has none of this thread's modules or data: its whole first load, as a trial thread's.
 const loader = new URL(`../src/data/load.js`, import.meta.url).href;
@@ -85,15 +97,35 @@ const threadLoad = await best(
 );
 const before = phases.parquetDecode + phases.split + phases.firstEvaluation;
 const after = phases.binaryCopy + phases.split + phases.firstEvaluation;
+const laterTrial = phases.splitCached + phases.firstEvaluation;
+const cpu = (...names: string[]): string => names.reduce((a, n) => a + cpuOf[n], 0).toFixed(3);
 const table = [
-  ['phase', 'seconds'],
-  [`decode ${NAME} Parquet (${ds.size} rows; before: every trial thread)`, phases.parquetDecode.toFixed(3)],
-  ['read the binary copy (now)', phases.binaryCopy.toFixed(3)],
-  ['cut the exp2 split (90% train / 10% test)', phases.split.toFixed(3)],
-  ['first test-set evaluation', phases.firstEvaluation.toFixed(3)],
-  ['fixed cost before (decode + split + evaluation)', before.toFixed(3)],
-  ['fixed cost now (binary copy + split + evaluation)', after.toFixed(3)],
-  ['a fresh thread: import + load (now)', threadLoad.toFixed(3)],
+  ['phase', 'wall s', 'cpu s'],
+  [
+    `decode ${NAME} Parquet (${ds.size} rows; before: every trial thread)`,
+    phases.parquetDecode.toFixed(3),
+    cpu('parquetDecode'),
+  ],
+  ['read the binary copy (once per thread)', phases.binaryCopy.toFixed(3), cpu('binaryCopy')],
+  ['cut the exp2 split, computing the permutation', phases.split.toFixed(3), cpu('split')],
+  ['cut the exp2 split from the cached permutation', phases.splitCached.toFixed(3), cpu('splitCached')],
+  ['first test-set evaluation', phases.firstEvaluation.toFixed(3), cpu('firstEvaluation')],
+  [
+    'fixed cost before (decode + split + evaluation)',
+    before.toFixed(3),
+    cpu('parquetDecode', 'split', 'firstEvaluation'),
+  ],
+  [
+    "a thread's first trial (binary copy + split + evaluation)",
+    after.toFixed(3),
+    cpu('binaryCopy', 'split', 'firstEvaluation'),
+  ],
+  [
+    "a thread's later trial of the seed (cached split + evaluation)",
+    laterTrial.toFixed(3),
+    cpu('splitCached', 'firstEvaluation'),
+  ],
+  ['a fresh thread: import + load (now)', threadLoad.toFixed(3), '-'],
 ];
 const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
 for (const r of table) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
@@ -106,7 +138,14 @@ const out = {
   dataset: NAME,
   rows: ds.size,
   repeats: REPEATS,
-  secondsBest: { ...phases, freshThreadLoad: threadLoad, fixedBefore: before, fixedNow: after },
+  secondsBest: {
+    ...phases,
+    freshThreadLoad: threadLoad,
+    fixedBefore: before,
+    fixedNow: after,
+    fixedLaterTrial: laterTrial,
+  },
+  cpuSecondsBest: cpuOf,
 };
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'trial_fixed_cost.json'), JSON.stringify(out, null, 2) + '\n');

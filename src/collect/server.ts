@@ -18,7 +18,8 @@ import type { LineLog } from '../platform/log.js';
 import { lockDataDir } from './lock.js';
 import { appendEpisodes, participantFile, readEpisodeFile, repairTornTail } from '../data/human_store.js';
 import { Replayer } from './replayer.js';
-import { parseSubmission } from './submission.js';
+import { DEFAULT_COLLECT_LIMITS, RateLimiter, StorageLedger } from './limits.js';
+import { parseSubmission, PARTICIPANT_ID } from './submission.js';
 
 export interface CollectServerOptions {
   /** Folder of the `<participant>.jsonl` files (created if missing). */
@@ -31,6 +32,14 @@ export interface CollectServerOptions {
   readonly appDir?: string;
   /** Largest accepted request body in bytes (default 4 MiB; a 1000-step LunarLander episode is ~0.2 MiB). */
   readonly maxBodyBytes?: number;
+  /** Episode submissions per minute from one client address; more get 429 with Retry-After (default 120). */
+  readonly ratePerMinute?: number;
+  /** Bytes one participant's file may reach; an episode past it gets 403 PARTICIPANT_QUOTA (default 256 MiB). */
+  readonly maxParticipantBytes?: number;
+  /** Bytes the whole data folder may reach; an episode past it gets 507 STORAGE_FULL, retried later (default 8 GiB). */
+  readonly maxStoredBytes?: number;
+  /** Request bodies held in memory at once; more get 503 with Retry-After (default 16). */
+  readonly maxConcurrentBodies?: number;
   /** Receives one line per stored or refused episode and per startup repair (default: nothing). */
   readonly log?: LineLog;
 }
@@ -50,13 +59,12 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** How long `close` waits for requests in flight before cutting their connections. */
 const CLOSE_GRACE_MS = 5000;
 
-const PARTICIPANT = /^[A-Za-z0-9_.-]{1,64}$/;
-
 class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -104,11 +112,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
+    let ended = false;
     req.on('end', () => {
+      ended = true;
       if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', (e) => {
       if (!failed) reject(e);
+    });
+    // A client that goes away mid-body must free its slot (see maxConcurrentBodies).
+    req.on('close', () => {
+      if (!ended && !failed) {
+        failed = true;
+        chunks.length = 0;
+        reject(new HttpError(400, 'BODY_ABORTED', 'the client closed the connection before the body ended'));
+      }
     });
   });
 }
@@ -147,6 +165,12 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
     await replayer.close();
     throw e;
   }
+  const limiter = new RateLimiter(opts.ratePerMinute ?? DEFAULT_COLLECT_LIMITS.ratePerMinute);
+  const ledger = StorageLedger.ofFolder(opts.dataDir);
+  const maxParticipantBytes = opts.maxParticipantBytes ?? DEFAULT_COLLECT_LIMITS.maxParticipantBytes;
+  const maxStoredBytes = opts.maxStoredBytes ?? DEFAULT_COLLECT_LIMITS.maxStoredBytes;
+  const maxBodies = opts.maxConcurrentBodies ?? DEFAULT_COLLECT_LIMITS.maxConcurrentBodies;
+  let bodies = 0;
   // Submissions of one id wait for each other, so a resent episode is never replayed and stored twice.
   const inFlight = new Map<string, Promise<unknown>>();
 
@@ -155,6 +179,24 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
     // Requiring JSON also keeps other sites' pages from posting here (they would need a CORS preflight).
     if (type !== 'application/json')
       throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the episode as Content-Type: application/json`);
+    const wait = limiter.take(req.socket.remoteAddress ?? '?');
+    if (wait > 0)
+      throw new HttpError(429, 'RATE_LIMITED', `too many submissions from this address; retry in ${wait} s`, {
+        'Retry-After': String(wait),
+      });
+    if (bodies >= maxBodies)
+      throw new HttpError(503, 'BUSY', `the server is receiving ${maxBodies} episodes already; retry shortly`, {
+        'Retry-After': '1',
+      });
+    bodies++;
+    try {
+      await receive(req, res);
+    } finally {
+      bodies--;
+    }
+  };
+
+  const receive = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const text = await readBody(req, maxBody);
     const parsed = parseSubmission(text);
     if (!parsed.ok) throw new HttpError(parsed.status, parsed.code, parsed.message);
@@ -172,6 +214,20 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
       sendJson(res, 200, { status: 'duplicate', id: ep.id, summary: index.summary(ep.participant) });
       return;
     }
+    const bytes = Buffer.byteLength(JSON.stringify(ep)) + 1;
+    if (ledger.participantBytes(ep.participant) + bytes > maxParticipantBytes)
+      throw new HttpError(
+        403,
+        'PARTICIPANT_QUOTA',
+        `participant ${ep.participant} has stored ${ledger.participantBytes(ep.participant)} bytes; this episode ` +
+          `would pass the ${maxParticipantBytes}-byte quota per participant (ask the operator)`,
+      );
+    if (ledger.totalBytes() + bytes > maxStoredBytes)
+      throw new HttpError(
+        507,
+        'STORAGE_FULL',
+        `the server's storage quota (${maxStoredBytes} bytes) is reached; the episode stays in the browser, retry later`,
+      );
     const replaying = replayer.replay(ep);
     inFlight.set(ep.id, replaying);
     let replayed;
@@ -200,6 +256,7 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
       throw new HttpError(500, 'STORE_FAILED', `cannot store the episode: ${(e as Error).message}`);
     }
     index.add(ep, digest);
+    ledger.add(ep.participant, bytes);
     log(
       `stored ${ep.participant} ${ep.envId} seed ${ep.seed}: ${ep.actions.length} steps, return ` +
         `${episodeReturn(ep)} (${ep.id})`,
@@ -225,7 +282,12 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      throw new HttpError(400, 'BAD_URL', 'the request target is not a valid URL path');
+    }
     const method = req.method ?? 'GET';
     const only = (...allowed: string[]): void => {
       if (!allowed.includes(method))
@@ -238,9 +300,22 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
     const participant = /^\/api\/participants\/([^/]*)$/.exec(path);
     if (participant) {
       only('GET');
-      const id = decodeURIComponent(participant[1]);
-      if (!PARTICIPANT.test(id))
-        throw new HttpError(400, 'INVALID_PARTICIPANT', `participant ids are 1-64 letters, digits, _ . or -`);
+      let id: string;
+      try {
+        id = decodeURIComponent(participant[1]);
+      } catch {
+        throw new HttpError(
+          400,
+          'BAD_URL',
+          `the participant id in ${path.slice(0, 100)} is not valid percent-encoding`,
+        );
+      }
+      if (!PARTICIPANT_ID.test(id))
+        throw new HttpError(
+          400,
+          'INVALID_PARTICIPANT',
+          `participant ids start with a letter or digit and hold 1-64 letters, digits, _ or -`,
+        );
       const summary: ParticipantSummary = index.summary(id);
       return sendJson(res, 200, summary);
     }
@@ -263,13 +338,14 @@ export async function startCollectServer(opts: CollectServerOptions): Promise<Co
           ? e
           : new HttpError(500, 'INTERNAL', `the server failed: ${e instanceof Error ? e.message : String(e)}`);
       if (err.status >= 500) log(`error on ${req.method} ${req.url}: ${err.message}`, 'error');
-      const retry: Record<string, string> = err.status === 503 ? { 'Retry-After': '5' } : {};
+      const retry: Record<string, string> =
+        err.status === 503 || err.status === 507 ? { 'Retry-After': '5', ...err.headers } : err.headers;
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      // After refusing a body part-way, close the connection rather than read the rest of it.
-      const close = err.status === 413 && !req.complete;
+      // After refusing a body part-way (too large, rate-limited, busy), close the connection rather than read the rest.
+      const close = !req.complete;
       sendError(res, err, close ? { ...retry, Connection: 'close' } : retry);
       if (close) res.on('finish', () => req.socket.destroySoon());
     });

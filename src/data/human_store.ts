@@ -36,7 +36,8 @@ export function participantFile(dir: string, participant: string): string {
 
 /** Reads the episodes of one JSONL file, validating each line; a torn final line is skipped. */
 export function readEpisodeFile(path: string): HumanEpisode[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
+  // A byte order mark (Windows editors write one) is not part of the first record.
+  const lines = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split('\n');
   const out: HumanEpisode[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;

@@ -9,6 +9,7 @@ import type { Dataset } from '../shared/data/dataset.js';
 import { DatasetError } from '../shared/data/errors.js';
 import { fileSize, writeAtomically } from './files.js';
 import { formatFloat32 } from './float32.js';
+import { MAX_DATASET_ROWS, MAX_JSONL_LINE_BYTES, MAX_PREALLOCATED_ROWS } from './limits.js';
 
 export interface ReadDatasetOptions {
   /** The env the rows belong to; inferred from the obs size when omitted. */
@@ -17,6 +18,10 @@ export interface ReadDatasetOptions {
   onProgress?: (done: number, total: number) => void;
   /** Overrides the `source` recorded in the dataset's meta (default: the path). */
   source?: string;
+  /** Most rows accepted (default MAX_DATASET_ROWS); more is refused naming the file and the first row too many. */
+  maxRows?: number;
+  /** JSONL only: longest line in bytes (default MAX_JSONL_LINE_BYTES); longer is refused without reading it all. */
+  maxLineBytes?: number;
 }
 
 /** Reads a JSONL dataset; all-or-nothing: any bad line throws a DatasetError naming `path line N`. */
@@ -26,8 +31,15 @@ export async function readJsonlDataset(path: string, opts: ReadDatasetOptions = 
     envId: opts.envId,
     describe: (line) => `${path} line ${line}`,
     // ~75 bytes per CartPole row, more for longer observations; an overestimate only costs one trim.
-    sizeHint: Math.max(1024, Math.ceil(total / 60)),
+    sizeHint: Math.min(MAX_PREALLOCATED_ROWS, Math.max(1024, Math.ceil(total / 60))),
   });
+  const maxRows = opts.maxRows ?? MAX_DATASET_ROWS;
+  const maxLine = opts.maxLineBytes ?? MAX_JSONL_LINE_BYTES;
+  const tooLong = (bytes: string): DatasetError =>
+    new DatasetError(
+      `${path} line ${lineNo + 1}: longer than ${maxLine} bytes (${bytes}); a dataset row is one short JSON ` +
+        `object per line: is this really a JSONL dataset?`,
+    );
   let lineNo = 0;
   let rest = '';
   let bytes = 0;
@@ -57,18 +69,28 @@ export async function readJsonlDataset(path: string, opts: ReadDatasetOptions = 
         `${path} line ${lineNo}: expected an object {"obs": [...], "actions": a, "rewards": r, "episode_starts": bool}`,
       );
     }
+    if (builder.size >= maxRows)
+      throw new DatasetError(
+        `${path} line ${lineNo}: more than ${maxRows} rows; split the file or subsample it (the limit keeps a ` +
+          `runaway file from exhausting memory)`,
+      );
     const r = row as Record<string, unknown>;
     builder.addRow(r.obs, r.actions, r.rewards, r.episode_starts, lineNo);
   };
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      bytes += Buffer.byteLength(chunk, 'utf8');
+    let first = true;
+    for await (const raw of stream as AsyncIterable<string>) {
+      bytes += Buffer.byteLength(raw, 'utf8');
+      // A UTF-8 byte order mark (Windows editors write one) is not part of the first record.
+      const chunk = first && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      first = false;
       let text = rest + chunk;
       let nl = text.indexOf('\n');
       let from = 0;
       while (nl !== -1) {
         let end = nl;
+        if (end - from > maxLine) throw tooLong(`${end - from} characters`);
         if (end > from && text.charCodeAt(end - 1) === 13) end--; // CRLF
         parseLine(text.slice(from, end), false);
         from = nl + 1;
@@ -76,6 +98,8 @@ export async function readJsonlDataset(path: string, opts: ReadDatasetOptions = 
       }
       rest = text.slice(from);
       text = '';
+      // Checked per chunk, so a file that is one endless line is refused after reading about maxLine bytes.
+      if (rest.length > maxLine) throw tooLong(`at least ${rest.length} characters without a newline`);
       opts.onProgress?.(bytes, total);
     }
   } catch (err) {

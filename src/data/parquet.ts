@@ -11,6 +11,7 @@ import { DatasetBuilder } from '../shared/data/builder.js';
 import type { Dataset, DatasetMeta } from '../shared/data/dataset.js';
 import { DatasetError } from '../shared/data/errors.js';
 import { fileSize, writeAtomically } from './files.js';
+import { MAX_DATASET_ROWS, MAX_PREALLOCATED_ROWS } from './limits.js';
 import type { ReadDatasetOptions, WriteDatasetOptions } from './jsonl.js';
 
 const COLUMNS = ['obs', 'actions', 'rewards', 'episode_starts'] as const;
@@ -19,7 +20,7 @@ export const PARQUET_META_KEY = 'evoscale';
 
 /** Reads a Parquet dataset; all-or-nothing: a bad value throws a DatasetError naming `path row N` (1-based). */
 export async function readParquetDataset(path: string, opts: ReadDatasetOptions = {}): Promise<Dataset> {
-  await fileSize(path);
+  const bytes = await fileSize(path);
   let metadata: FileMetaData;
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   try {
@@ -44,12 +45,12 @@ export async function readParquetDataset(path: string, opts: ReadDatasetOptions 
         `found ${[...topLevel].join(', ') || 'none'}; expected obs (list of float), actions (int), rewards (float), episode_starts (bool)`,
     );
   }
+  const total = checkMetadata(path, metadata, bytes, opts.maxRows ?? MAX_DATASET_ROWS);
   const stored = storedMeta(metadata);
-  const total = Number(metadata.num_rows);
   const builder = new DatasetBuilder({
     envId: opts.envId ?? stored?.envId,
     describe: (row) => `${path} row ${row}`,
-    sizeHint: Math.max(16, total),
+    sizeHint: Math.min(MAX_PREALLOCATED_ROWS, Math.max(16, total)),
   });
   try {
     const scan = await parquetScan({ file, metadata });
@@ -70,6 +71,39 @@ export async function readParquetDataset(path: string, opts: ReadDatasetOptions 
   }
   const meta: DatasetMeta = { ...(stored?.meta ?? {}), source: opts.source ?? path, format: 'parquet' };
   return builder.finish(meta);
+}
+
+/**
+ * The footer's claims, checked before anything is allocated from them: a row count within `maxRows` that the row
+ * groups add up to, and column chunks that lie inside the file. Returns the row count.
+ */
+function checkMetadata(path: string, metadata: FileMetaData, fileBytes: number, maxRows: number): number {
+  const bad = (what: string): DatasetError =>
+    new DatasetError(`${path}: the Parquet footer ${what}; the file is damaged or not a dataset`, 'DATASET_INVALID');
+  const total = Number(metadata.num_rows);
+  if (!Number.isSafeInteger(total) || total < 0) throw bad(`claims ${metadata.num_rows} rows`);
+  if (total > maxRows)
+    throw new DatasetError(
+      `${path}: the Parquet footer claims ${total} rows, more than the ${maxRows} a dataset file may hold; ` +
+        `split or subsample it`,
+      'DATASET_INVALID',
+    );
+  let sum = 0;
+  metadata.row_groups.forEach((rg, g) => {
+    const n = Number(rg.num_rows);
+    if (!Number.isSafeInteger(n) || n < 0) throw bad(`gives row group ${g} ${rg.num_rows} rows`);
+    sum += n;
+    for (const col of rg.columns) {
+      const m = col.meta_data;
+      if (m === undefined) continue;
+      const start = Number(m.dictionary_page_offset ?? m.data_page_offset);
+      const end = start + Number(m.total_compressed_size);
+      if (!(start >= 0 && end <= fileBytes))
+        throw bad(`places column ${m.path_in_schema.join('.')} of row group ${g} at bytes ${start}-${end} of ${fileBytes}`);
+    }
+  });
+  if (sum !== total) throw bad(`claims ${total} rows but its row groups hold ${sum}`);
+  return total;
 }
 
 function storedMeta(metadata: FileMetaData): { envId?: string; meta?: Record<string, unknown> } | null {

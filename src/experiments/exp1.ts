@@ -16,6 +16,7 @@ import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
 import type { ProgressSink } from './progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { runTrials } from './runner.js';
+import { discardIfNothingRan } from './results_dir.js';
 import type { TrialExecutor } from '../trials/executor.js';
 import type { RuntimeMetrics } from '../metrics/registry.js';
 import type { TrialSpec, TrialSummary } from '../trials/trial.js';
@@ -109,6 +110,15 @@ export async function runExp1(
   // Refuse a backend that is not installed before any trial starts (cluster workers load their own).
   if (opts.cluster === undefined) await loadBackend(cfg.backend);
   const dir = join(opts.out, 'exp1');
+  return discardIfNothingRan(dir, () => runPlanned1(dir, cfg, plan, opts));
+}
+
+async function runPlanned1(
+  dir: string,
+  cfg: Exp1Config,
+  plan: ReturnType<typeof planExp1>,
+  opts: RunExperimentOptions,
+): Promise<{ dir: string; summaries: TrialSummary[] }> {
   writeJsonAtomic(join(dir, 'experiment.json'), {
     experiment: 'exp1',
     command: opts.command,

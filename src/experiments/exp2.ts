@@ -33,6 +33,7 @@ import { neGenerationFlops, sgdStepFlops } from '../shared/model/flops.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
+import { discardIfNothingRan } from './results_dir.js';
 import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
 import { loadBackend, parseBackend } from '../worker/engine/backends.js';
@@ -150,7 +151,7 @@ export function planExp2(cfg: Exp2Config): TrialSpec[] {
         for (const seed of cfg.seeds) {
           out.push({
             experiment: 'exp2',
-            id: `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_${trainSetTag(trainSet)}_${method.name}${fb}_s${seed}`,
+            id: `${datasetTag(dataset)}_${trainSetTag(trainSet)}_${method.name}${fb}_s${seed}`,
             envId: env.envId,
             dataset,
             ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),
@@ -204,6 +205,14 @@ function batchOf(m: TrialSpec['method']): number | 'all' {
   return m.kind === 'hybrid' ? m.ne.batchSize : m.batchSize;
 }
 
+/**
+ * A dataset reference as part of a trial id or file name: other characters become `_`, and a leading `/`, `.` or
+ * `_` of a path is dropped (trial ids start with a letter or digit).
+ */
+export function datasetTag(ref: string): string {
+  return ref.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^[_-]+/, '');
+}
+
 export async function runExp2(
   cfg: Exp2Config,
   opts: RunExperimentOptions,
@@ -212,6 +221,15 @@ export async function runExp2(
   // Refuse a backend that is not installed before any trial starts (cluster workers load their own).
   if (opts.cluster === undefined) await loadBackend(cfg.backend);
   const dir = join(opts.out, 'exp2');
+  return discardIfNothingRan(dir, () => runPlanned2(dir, cfg, specs, opts));
+}
+
+async function runPlanned2(
+  dir: string,
+  cfg: Exp2Config,
+  specs: TrialSpec[],
+  opts: RunExperimentOptions,
+): Promise<{ dir: string; summaries: TrialSummary[] }> {
   writeJsonAtomic(join(dir, 'experiment.json'), {
     experiment: 'exp2',
     command: opts.command,
@@ -276,7 +294,7 @@ export async function writeExp2Outputs(
   for (const [, group] of byGroup) {
     const { dataset } = group[0].spec;
     const { fraction, size } = group[0].spec.trainSet;
-    const tag = `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_${trainSetTag(group[0].spec.trainSet)}`;
+    const tag = `${datasetTag(dataset)}_${trainSetTag(group[0].spec.trainSet)}`;
     const byMethod = groupBy(group, (t) => t.spec.method.name);
     const ceRows: { method: string; runtimePct: number; value: ReturnType<typeof ci> }[] = [];
     const f1Rows: typeof ceRows = [];

@@ -3,7 +3,7 @@
  * life (two runs into one folder would interleave trial files), and a run without --resume into a folder that
  * already holds this experiment's results is refused unless --overwrite says to start over.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDir } from '../platform/dir_lock.js';
 import { EvoscaleError } from '../shared/errors.js';
@@ -70,6 +70,32 @@ export function claimResultsDir(out: string, experiment: string, opts: ClaimOpti
     return unlock;
   } catch (e) {
     unlock();
+    throw e;
+  }
+}
+
+/** True when `dir` holds a file somewhere below it (empty folders do not count). */
+function holdsAFile(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory() ? holdsAFile(path) : true) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs an experiment whose index (`experiment.json`) `start` writes into `dir`; when the run fails before any trial
+ * wrote a file (a dataset that does not load, a bad setting found by the first trial), a fresh run's folder is
+ * removed again, so the same command can be rerun without --resume or --overwrite. A run that got further keeps its
+ * files for --resume.
+ */
+export async function discardIfNothingRan<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const fresh = !holdsAFile(dir);
+  try {
+    return await work();
+  } catch (e) {
+    if (fresh && !holdsAFile(join(dir, 'trials'))) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 }

@@ -74,7 +74,8 @@ export function readSweepFile(path: string): SweepFile {
   return normalise(readConfigFile(path, SweepFileSchema, 'sweep file'));
 }
 
-const tag = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
+// Trial ids start with a letter or digit: a path's leading '/' or './' is dropped, not turned into '_'.
+const tag = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^[_-]+/, '');
 
 /**
  * Expands a sweep into trials (exp1 trial ids get their dataset as a prefix, exp2's already carry it).

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { onShutdown } from '../../coordinator/launch.js';
 import { DEFAULT_MAX_BODY_BYTES, startCollectServer } from '../../collect/server.js';
+import { DEFAULT_COLLECT_LIMITS } from '../../collect/limits.js';
 import { parseIntOption } from '../options.js';
 import { bindLogFields, lineLog, newRunId } from '../../platform/log.js';
 
@@ -13,6 +14,10 @@ interface CollectFlags {
   maxBodyBytes: string;
   appDir?: string;
   quiet: boolean;
+  ratePerMinute: string;
+  maxParticipantBytes: string;
+  maxStoredBytes: string;
+  maxConcurrentBodies: string;
 }
 
 /** Registers `collect`. */
@@ -26,6 +31,26 @@ export function registerCollectCommand(program: Command): void {
     .option('-p, --port <port>', 'TCP port (0 picks a free one)', '8080')
     .option('--host <host>', 'interface to listen on (0.0.0.0 lets other machines in)', '127.0.0.1')
     .option('--max-body-bytes <n>', 'largest accepted episode submission', String(DEFAULT_MAX_BODY_BYTES))
+    .option(
+      '--rate-per-minute <n>',
+      'episode submissions per minute from one client address (more get 429)',
+      String(DEFAULT_COLLECT_LIMITS.ratePerMinute),
+    )
+    .option(
+      '--max-participant-bytes <n>',
+      "bytes one participant's file may reach (more get 403)",
+      String(DEFAULT_COLLECT_LIMITS.maxParticipantBytes),
+    )
+    .option(
+      '--max-stored-bytes <n>',
+      'bytes the whole data folder may reach (more get 507; browsers keep the episode and retry)',
+      String(DEFAULT_COLLECT_LIMITS.maxStoredBytes),
+    )
+    .option(
+      '--max-concurrent-bodies <n>',
+      'request bodies held in memory at once (more get 503)',
+      String(DEFAULT_COLLECT_LIMITS.maxConcurrentBodies),
+    )
     .option('--app-dir <dir>', 'folder of the built browser app (default: dist/app of this package)')
     .option('-q, --quiet', 'do not log each stored or refused episode', false)
     .action(async (flags: CollectFlags) => {
@@ -37,6 +62,10 @@ export function registerCollectCommand(program: Command): void {
         port: parseIntOption('--port', flags.port, 0, 65535),
         host: flags.host,
         maxBodyBytes: parseIntOption('--max-body-bytes', flags.maxBodyBytes, 1024, 2 ** 30),
+        ratePerMinute: parseIntOption('--rate-per-minute', flags.ratePerMinute, 1),
+        maxParticipantBytes: parseIntOption('--max-participant-bytes', flags.maxParticipantBytes, 1),
+        maxStoredBytes: parseIntOption('--max-stored-bytes', flags.maxStoredBytes, 1),
+        maxConcurrentBodies: parseIntOption('--max-concurrent-bodies', flags.maxConcurrentBodies, 1, 100_000),
         ...(flags.appDir !== undefined ? { appDir: resolve(flags.appDir) } : {}),
         log: flags.quiet ? () => undefined : log,
       });

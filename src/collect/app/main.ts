@@ -15,7 +15,8 @@ declare const __EVOSCALE_VERSION__: string;
 
 const RETRY_MS = 5000;
 const PARTICIPANT_KEY = 'evoscale.participant';
-const PARTICIPANT = /^[A-Za-z0-9_.-]{1,64}$/;
+// The collection server's rule (src/collect/submission.ts PARTICIPANT_ID): ids name files, so no dots.
+const PARTICIPANT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const KEY_LABELS: Readonly<Record<GameKey, string>> = {
   ArrowLeft: '←',
   ArrowUp: '↑',
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
     e.preventDefault();
     const id = el<HTMLInputElement>('participant').value.trim();
     if (!PARTICIPANT.test(id)) {
-      el('join-error').textContent = 'Use 1–64 letters, digits, _ . or -';
+      el('join-error').textContent = 'Use 1–64 letters, digits, _ or -, starting with a letter or digit';
       return;
     }
     el('join-error').textContent = '';

@@ -7,9 +7,9 @@
  */
 import type { LineLog } from '../../platform/log.js';
 import { EvoscaleError } from '../../shared/errors.js';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../platform/atomic_file.js';
+import { isTempFile, writeJsonAtomic } from '../../platform/atomic_file.js';
 import { TrialDirectory } from '../../trials/results.js';
 import type { TrialFolder, TrialSpec, TrialSummary } from '../../trials/trial.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
@@ -68,9 +68,13 @@ export class SweepInterruptedError extends EvoscaleError {
   constructor(
     readonly finished: number,
     readonly total: number,
+    /** Trials that were running when the sweep stopped (`<experiment>/<id>`): interrupted, not failed. */
+    readonly interrupted: readonly string[] = [],
   ) {
     super(
-      `sweep stopped with ${finished} of ${total} trials finished; unfinished trials resume from their last checkpoint`,
+      `sweep stopped with ${finished} of ${total} trials finished` +
+        (interrupted.length > 0 ? ` and ${interrupted.length} interrupted (${interrupted.join(', ')})` : '') +
+        `; rerunning resumes the unfinished ones (from their last checkpoint where this machine holds one)`,
       'SWEEP_INTERRUPTED',
     );
   }
@@ -79,6 +83,19 @@ export class SweepInterruptedError extends EvoscaleError {
 /** The results folder of one trial: <out>/<experiment>/<trial-id>/. */
 export function trialDir(out: string, trial: SweepTrial): string {
   return join(out, trial.experiment, trial.spec.id);
+}
+
+/**
+ * Removes the temporary files of atomic writes that never finished under `dir` (a thread or process stopped mid-write
+ * by a signal or a kill): they are never read, and a finished sweep should leave only its results.
+ */
+export function removeTempFiles(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeTempFiles(path);
+    else if (isTempFile(entry.name)) rmSync(path, { force: true });
+  }
 }
 
 /** Runs (or resumes) every trial of the plan. */
@@ -102,6 +119,8 @@ export async function runSweep(
   };
   if (options.resume === false) for (const t of plan.trials) rmSync(dirOf(t), { recursive: true, force: true });
   for (const t of plan.trials) {
+    // Nothing writes into a trial's folder before it starts here, so any temp file there is a stopped write's.
+    removeTempFiles(dirOf(t));
     const dir: TrialFolder = new TrialDirectory(dirOf(t));
     const done = dir.summary();
     if (done !== undefined) {
@@ -129,11 +148,13 @@ export async function runSweep(
   };
   setGauges();
   const inflight = new Set<Promise<void>>();
+  const runningKeys = new Set<string>();
   let waitingLogged = false;
 
   const start = (t: SweepTrial): void => {
     const key = `${t.experiment}/${t.spec.id}`;
     running++;
+    runningKeys.add(key);
     setGauges();
     const dir = dirOf(t);
     let lastLog = 0;
@@ -149,6 +170,9 @@ export async function runSweep(
       })
       .then(
         (summary) => {
+          // A stopped write of an earlier attempt on this machine could have left one since the sweep began.
+          removeTempFiles(dir);
+          runningKeys.delete(key);
           ran.push(key);
           summaries[key] = summary;
           metrics?.trialsFinished.inc({ experiment: t.experiment });
@@ -163,6 +187,7 @@ export async function runSweep(
             log(`sweep: ${key} ${/stopped at step/.test(message) ? message : `abandoned (${message})`}`, 'warn');
             return;
           }
+          runningKeys.delete(key);
           if (err instanceof SlotLostError) {
             log(`sweep: ${key} lost its worker (${message}); queued again`, 'warn');
             queue.unshift(t);
@@ -199,19 +224,22 @@ export async function runSweep(
         });
   while (queue.length > 0 || inflight.size > 0) {
     if (signal?.aborted === true) {
-      const stopped = inflight.size;
       const reachable = executor.stop !== undefined;
-      if (reachable && stopped > 0) {
+      if (reachable && inflight.size > 0) {
         // Trials here checkpoint at their next step and stop; wait for them so that no step done is lost.
         executor.stop?.();
         await Promise.allSettled([...inflight]);
       }
+      const interrupted = [...runningKeys];
       log(
-        `sweep: stopped; ${stopped} running trial${stopped === 1 ? '' : 's'} ` +
-          (reachable ? 'checkpointed where they stopped' : 'will resume from their last checkpoints'),
+        `sweep: stopped; ${interrupted.length} running trial${interrupted.length === 1 ? '' : 's'} interrupted ` +
+          `(${interrupted.join(', ') || 'none'}), ` +
+          (reachable
+            ? 'checkpointed where they stopped, to resume on the next run'
+            : 'to resume from their last checkpoints on the next run'),
         'warn',
       );
-      throw new SweepInterruptedError(skipped.length + ran.length, plan.trials.length);
+      throw new SweepInterruptedError(skipped.length + ran.length, plan.trials.length, interrupted);
     }
     while (queue.length > 0 && executor.free() > 0) start(queue.shift() as SweepTrial);
     if (queue.length > 0 && executor.capacity() === 0 && !waitingLogged) {

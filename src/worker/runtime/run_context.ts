@@ -21,6 +21,7 @@ import { fitnessDirection, fitnessPrecision, type DatasetTask, type NeRunSpec } 
 import type { FitnessVector } from '../../shared/protocol/index.js';
 import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
 import { loadDatasetOnce } from '../../data/load.js';
+import { cachedPermutation } from '../../data/permutations.js';
 import { MinibatchSampler } from '../sgd/minibatch.js';
 import { createEngine, sharedCpuEngine, type BackendName } from '../engine/index.js';
 import { episodeSeeds, meanEpisodeReturns } from '../rollout/episode_returns.js';
@@ -59,7 +60,7 @@ async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: Bac
       `dataset ${task.dataset} has ${ds.obsDim} observations and ${ds.nActions} actions; the run's model maps ${spec.model.inputs} → ${spec.model.outputs}`,
     );
   }
-  const train = splitRows(ds, task.split).train;
+  const train = splitRows(ds, task.split, cachedPermutation).train;
   const y = train.y;
   const sampler =
     task.batchSize === 'all' ? undefined : new MinibatchSampler(train, spec.model.inputs, task.batchSize, spec.seed);
