@@ -66,6 +66,25 @@ describe('the scaling study plan', () => {
     }
   });
 
+  it('runs the hybrids, CMA-ES and OpenAI-ES on the same FLOPs budget, the DL phase taking its share', () => {
+    const ds = generateExpertDataset({ envId: 'CartPole-v1', steps: 2000, seed: 1 });
+    const methods = ['hybrid_warm_ce', 'hybrid_smg_ce', 'cmaes_ce', 'openai_es_ce'];
+    const plan = planScaling(small({ trialFlops: 5e5, episodes: 0, methods })).filter(
+      (p) => p.spec.seed === 0 && p.size === 100 && p.width === 4 && p.depth === 1,
+    );
+    assert.deepEqual(plan.map((p) => p.spec.method.name).sort(), [...methods].sort());
+    for (const p of plan) {
+      const m = p.spec.method;
+      if (m.kind === 'hybrid') assert.ok(m.dlSteps > 0 && m.dlSteps < (p.spec.budget.steps ?? 0), p.spec.id);
+      const s = runTrial(p.spec, trialData(p.spec, ds), new TrialDirectory(join(root, `m_${p.spec.id}`)));
+      // SM-G's sensitivity passes come on top of the planned phases.
+      const slack = m.kind === 'hybrid' && m.variant === 'smg' ? 0.25 : 0.02;
+      assert.ok(s.flops >= p.plannedFlops * 0.98, `${p.spec.id}: ${s.flops} vs ${p.plannedFlops}`);
+      assert.ok(s.flops <= p.plannedFlops * (1 + slack), `${p.spec.id}: ${s.flops} vs ${p.plannedFlops}`);
+    }
+    assert.throws(() => planScaling(small({ methods: ['hybrid_feature_ce'] })), /unknown method 'hybrid_feature_ce'/);
+  });
+
   it('refuses an unknown method, naming the ones it knows', () => {
     assert.throws(() => planScaling(small({ methods: ['adamw'] })), /unknown method 'adamw'; choose from .*adam/);
   });

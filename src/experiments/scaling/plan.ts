@@ -8,7 +8,14 @@ import { paramCount, type MlpSpec } from '../../shared/model/mlp.js';
 import { forwardFlopsPerSample, trainFlopsPerSample } from '../../shared/model/flops.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
 import { BUILTIN_DATASETS } from '../../data/builtin.js';
-import { EXP1_METHODS, EXP2_METHODS, resolveMethods, type Method } from '../../trials/methods.js';
+import {
+  EXP1_METHODS,
+  EXP2_METHODS,
+  HYBRID_METHODS,
+  resolveMethods,
+  type HybridMethod,
+  type Method,
+} from '../../trials/methods.js';
 import { parseBackend } from '../../worker/engine/backends.js';
 import type { ScalingConfig } from '../../shared/config/scaling.js';
 import type { TrialSpec } from '../../trials/trial.js';
@@ -21,6 +28,9 @@ export const SCALING_METHODS: Readonly<Record<string, Method>> = {
   ...EXP2_METHODS,
   adam: { kind: 'sgd', name: 'adam', optimizer: { kind: 'adam', lr: 1e-3 }, batchSize: 32 },
   ...EXP1_METHODS,
+  // The hybrids whose evolution phase evolves the trained network itself (warm start, SM-G); the feature hybrid
+  // evolves a head over features, whose FLOPs are only known once its DL phase has run.
+  ...Object.fromEntries(Object.entries(HYBRID_METHODS).filter(([, m]) => m.variant !== 'feature')),
 };
 
 export interface ScalingTrial {
@@ -43,10 +53,32 @@ function meanBatch(batch: number, rows: number): number {
 export function flopsPerStep(method: Method, model: MlpSpec, trainRows: number): number {
   if (method.kind === 'sgd') return trainFlopsPerSample(model) * meanBatch(method.batchSize, trainRows);
   if (method.kind === 'hybrid') {
-    throw new InvalidArgumentError(`${method.name}: hybrid methods are not on the scaling grid yet; use run hybrid`);
+    throw new InvalidArgumentError(`${method.name}: a hybrid has two phases; plan it with hybridSteps`);
   }
   const batch = method.batchSize === 'all' ? trainRows : meanBatch(method.batchSize, trainRows);
   return forwardFlopsPerSample(model) * method.populationSize * batch;
+}
+
+/**
+ * A hybrid on one FLOPs budget: its DL phase spends `dlShare` of it in SGD steps, its evolution phase the rest in
+ * generations (SM-G's sensitivity passes come on top, a few per cent, and are counted in the trial's FLOPs).
+ */
+function hybridSteps(
+  method: HybridMethod,
+  model: MlpSpec,
+  trainRows: number,
+  budget: number,
+): { method: HybridMethod; steps: number; plannedFlops: number } {
+  const dlPerStep = trainFlopsPerSample(model) * meanBatch(method.dl.batchSize, trainRows);
+  const batch = method.ne.batchSize === 'all' ? trainRows : meanBatch(method.ne.batchSize, trainRows);
+  const perGeneration = forwardFlopsPerSample(model) * method.ne.populationSize * batch;
+  const dlSteps = Math.max(1, Math.round((method.dlShare * budget) / dlPerStep));
+  const generations = Math.max(1, Math.round(((1 - method.dlShare) * budget) / perGeneration));
+  return {
+    method: { ...method, dlSteps },
+    steps: dlSteps + generations,
+    plannedFlops: dlSteps * dlPerStep + generations * perGeneration,
+  };
 }
 
 function envOf(cfg: ScalingConfig, dataset: string): { envId: string; obsDim: number; nActions: number } {
@@ -86,9 +118,21 @@ export function planScaling(cfg: ScalingConfig): ScalingTrial[] {
             outputs: env.nActions,
             activation: cfg.activation,
           };
-          for (const method of methods) {
-            const perStep = flopsPerStep(method, model, size);
-            const steps = Math.max(1, Math.round(cfg.trialFlops / perStep));
+          for (const listed of methods) {
+            if (listed.kind === 'hybrid' && cfg.budgetSeconds !== undefined) {
+              throw new InvalidArgumentError(
+                `${listed.name}: a hybrid splits a FLOPs budget between its phases; drop --budget-seconds or the hybrid`,
+              );
+            }
+            const planned =
+              listed.kind === 'hybrid'
+                ? hybridSteps(listed, model, size, cfg.trialFlops)
+                : (() => {
+                    const perStep = flopsPerStep(listed, model, size);
+                    const n = Math.max(1, Math.round(cfg.trialFlops / perStep));
+                    return { method: listed, steps: n, plannedFlops: n * perStep };
+                  })();
+            const { method, steps } = planned;
             if (steps > 2 ** 31 - 1) {
               throw new InvalidArgumentError(
                 `trialFlops ${cfg.trialFlops} gives ${method.name} on ${width}×${depth} ${steps} steps; lower trialFlops`,
@@ -96,7 +140,7 @@ export function planScaling(cfg: ScalingConfig): ScalingTrial[] {
             }
             for (const seed of cfg.seeds) {
               out.push({
-                plannedFlops: steps * perStep,
+                plannedFlops: planned.plannedFlops,
                 size,
                 width,
                 depth,
