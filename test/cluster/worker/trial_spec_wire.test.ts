@@ -48,7 +48,10 @@ describe('trial specs off the wire', () => {
   });
 
   it('refuse an unknown method kind, naming the kinds it knows', () => {
-    refused({ ...spec, method: { ...spec.method, kind: 'rl' } }, /method\.kind: expected "sgd" or "ne", got "rl"/);
+    refused(
+      { ...spec, method: { ...spec.method, kind: 'rl' } },
+      /method\.kind: expected "sgd" or "ne" or "hybrid", got "rl"/,
+    );
   });
 
   it('refuse a field the spec does not have (a newer or older coordinator)', () => {
