@@ -200,6 +200,26 @@ export function plannedExp2Flops(spec: TrialSpec): number | undefined {
   return neGenerationFlops(spec.model, m.populationSize, 1) * rows;
 }
 
+/** Small counts in words, as the proposal writes "nine methods". */
+function countWords(n: number): string {
+  const words = [
+    'no',
+    'one',
+    'two',
+    'three',
+    'four',
+    'five',
+    'six',
+    'seven',
+    'eight',
+    'nine',
+    'ten',
+    'eleven',
+    'twelve',
+  ];
+  return words[n] ?? String(n);
+}
+
 /** The rows a method scores per step (a hybrid: its evolution phase's batch). */
 function batchOf(m: TrialSpec['method']): number | 'all' {
   return m.kind === 'hybrid' ? m.ne.batchSize : m.batchSize;
@@ -422,7 +442,7 @@ ${verdict}
       : `${cfg.sgdSteps} SGD steps / ${cfg.neGenerations} NE generations per trial (reproducible bit for bit)`;
   writeFileAtomic(
     join(dir, 'report.md'),
-    `# Experiment 2: nine methods on equal budgets
+    `# Experiment 2: ${countWords(new Set(specs.map((s) => s.method.name)).size)} methods on equal budgets
 
 Network ${describeSpec(specs[0]?.model ?? expMlp(4, 2))} per dataset. SGD batch ${SGD_BATCH}, lr 1e-3. ${fitnessBatchWords(cfg)} NE population 50,
 σ₀ = 1e-3 (adaptive: σ ×= 1+N(0, 0.01²) per parameter each generation). Test set: held-out ${Math.round(cfg.testFraction * 100)}%.
