@@ -109,8 +109,14 @@ test('results in --out need --resume or --overwrite; --overwrite deletes them; b
   assert.match(both.stderr, /give one of the two/);
   const over = start(longRun(out, '--overwrite'));
   await lockHeldBy(out, over.pid, over);
-  await killed(over);
+  // The lock comes first, the deletion just after it: wait for the deletion (or the new run's own file) while the
+  // run is alive, rather than killing it between the two.
   const old = join(out, 'exp1', 'experiment.json');
+  while (existsSync(old) && readFileSync(old, 'utf8') === '{}') {
+    if (over.exitCode !== null) throw new Error(`the --overwrite run exited (${over.exitCode}) before deleting`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await killed(over);
   assert.ok(!existsSync(old) || readFileSync(old, 'utf8') !== '{}', '--overwrite removed the old results');
 });
 

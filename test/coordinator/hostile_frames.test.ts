@@ -130,12 +130,9 @@ describe('hostile frames', () => {
     assert.ok(refused >= 5000 + 5, `${refused} frames refused`);
     assert.ok(peak > 0 && peak < RSS_CAP_BYTES, `peak RSS ${peak} bytes < cap ${RSS_CAP_BYTES}`);
     const log = coordinator.stderr();
-    // The log is rate-limited per kind, so the first refused frame's reason is the one named: the flood's or a bomb's,
-    // whichever the coordinator read first (the metric above counts the bombs).
-    assert.match(
-      log,
-      /refused a frame from peer [0-9a-f]{8}: (too_complex: more than \d+ values|undecodable: byte 0xc1)/,
-    );
+    // The log is rate-limited per kind, so the first refused frame's reason is the one named: the flood's or one of the
+    // bombs', whichever the coordinator read first (the metric above counts the bombs).
+    assert.match(log, /refused a frame from peer [0-9a-f]{8}: (too_complex|undecodable): /);
     // Two empty-map bombs, two nesting bombs and the insider's: each refused before decoding.
     assert.ok(complex >= 5, `${complex} frames refused as too complex`);
     assert.match(log, /evicted worker insider \(peer [0-9a-f]{8}\): sent a bad frame \(too_complex/);
