@@ -112,14 +112,14 @@ async function stopAndResume(
 
   const out = join(dir.path, `${experiment}-stopped`);
   const first = spawn([...args, '--out', out]);
-  // Every trial is past its first evaluation and well before its last (10 or 20 evaluation points).
+  // Every trial is past its first evaluation and none has finished (trials of different methods run at different
+  // speeds, so no common window of evaluation points is asked for).
   await waitFor(
     'all trials under way',
     () => {
       const r = records(out, experiment);
-      return (
-        (r.length === Object.keys(want).length && r.every((n) => n >= 2 && n <= 6)) || first.child.exitCode !== null
-      );
+      const underWay = r.length === Object.keys(want).length && r.every((n) => n >= 2);
+      return (underWay && Object.keys(shas(out, experiment)).length === 0) || first.child.exitCode !== null;
     },
     240_000,
   );
@@ -154,7 +154,8 @@ describe('run exp1|exp2: SIGINT/SIGTERM mid-trial, then --resume', () => {
 
   it('exp2, SIGTERM: trials checkpoint at their next step, exit 143, resume ends bit-identically', async () => {
     const args = ['run', 'exp2', '--dataset', 'cartpole', '--fractions', '0.3', '--seeds', '0'];
-    args.push('--methods', 'sgd,ga_fixed_ce', '--sgd-steps', '60000', '--budget', '1500');
+    // About 5 s a trial on an idle 2-core machine: long enough that the signal lands mid-trial.
+    args.push('--methods', 'sgd,ga_fixed_ce', '--sgd-steps', '300000', '--budget', '7500');
     args.push('--dataset-steps', '20000', '--threads', '2');
     await stopAndResume('exp2', args, 'SIGTERM', 143);
   });
