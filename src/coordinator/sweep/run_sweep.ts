@@ -68,7 +68,7 @@ export class SweepInterruptedError extends EvoscaleError {
   constructor(
     readonly finished: number,
     readonly total: number,
-    /** Trials that were running when the sweep stopped (`<experiment>/<id>`): interrupted, not failed. */
+    /** Trials started and unfinished when the sweep stopped (`<experiment>/<id>`): interrupted, not failed. */
     readonly interrupted: readonly string[] = [],
   ) {
     super(
@@ -149,12 +149,15 @@ export async function runSweep(
   setGauges();
   const inflight = new Set<Promise<void>>();
   const runningKeys = new Set<string>();
+  /** Trials that were running when their worker left and that have not started again since. */
+  const lostWorker = new Set<string>();
   let waitingLogged = false;
 
   const start = (t: SweepTrial): void => {
     const key = `${t.experiment}/${t.spec.id}`;
     running++;
     runningKeys.add(key);
+    lostWorker.delete(key);
     setGauges();
     const dir = dirOf(t);
     let lastLog = 0;
@@ -190,6 +193,8 @@ export async function runSweep(
           runningKeys.delete(key);
           if (err instanceof SlotLostError) {
             log(`sweep: ${key} lost its worker (${message}); queued again`, 'warn');
+            // A worker stopped by the same SIGTERM as this process says bye first: its trial was interrupted too.
+            lostWorker.add(key);
             queue.unshift(t);
             return;
           }
@@ -230,9 +235,9 @@ export async function runSweep(
         executor.stop?.();
         await Promise.allSettled([...inflight]);
       }
-      const interrupted = [...runningKeys];
+      const interrupted = [...runningKeys, ...lostWorker];
       log(
-        `sweep: stopped; ${interrupted.length} running trial${interrupted.length === 1 ? '' : 's'} interrupted ` +
+        `sweep: stopped; ${interrupted.length} started trial${interrupted.length === 1 ? '' : 's'} interrupted ` +
           `(${interrupted.join(', ') || 'none'}), ` +
           (reachable
             ? 'checkpointed where they stopped, to resume on the next run'
