@@ -97,3 +97,27 @@ test('exp2: trials weigh their planned steps, a macro-F1 generation 3× a CE one
     'trials given equal wall-clock time weigh the same',
   );
 });
+
+test('time before the first trial reports (loading data, starting threads) is not extrapolated over the run', () => {
+  const c = clock();
+  const eta = new EtaModel([{ id: 'long', weight: 1 }], c.now);
+  c.advance(6); // the run's start-up
+  eta.update('long', 0);
+  c.advance(10);
+  eta.update('long', 0.01);
+  // 1% in the 10 s since the trial began: 990 s left (counting the start-up would say 1584 s).
+  assert.ok(Math.abs((eta.etaSeconds() ?? 0) - 990) < 1e-9, `ETA ${eta.etaSeconds()} s`);
+  assert.equal(eta.trialEtaSeconds('long'), eta.etaSeconds(), 'one trial: its ETA is the run’s');
+});
+
+test('on a resume, trials finished before this process started do not count as work done in it', () => {
+  const c = clock();
+  const eta = new EtaModel(4, c.now);
+  eta.finish('#0');
+  eta.finish('#1'); // finished by an earlier process
+  eta.update('#2', 0);
+  c.advance(30);
+  eta.update('#2', 0.5);
+  // Half a trial in 30 s, a trial and a half left: 90 s (not 30 s × 0.375 / 0.625 = 18 s).
+  assert.ok(Math.abs((eta.etaSeconds() ?? 0) - 90) < 1e-9, `ETA ${eta.etaSeconds()} s`);
+});
