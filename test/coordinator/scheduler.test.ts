@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SlotLostError } from '../../src/coordinator/slot.js';
-import { runSweep, type SweepTrial } from '../../src/coordinator/sweep/run_sweep.js';
+import { runSweep, SweepInterruptedError, type SweepTrial } from '../../src/coordinator/sweep/run_sweep.js';
 import { expMlp } from '../../src/shared/model/mlp.js';
 import { Signal, type TrialExecutor } from '../../src/trials/executor.js';
 import { EXP2_METHODS } from '../../src/trials/methods.js';
@@ -150,5 +150,30 @@ describe('the trial scheduler', () => {
     assert.deepEqual(executor.calls, ['a', 'a', 'a']);
     assert.deepEqual(result.failed, []);
     assert.deepEqual(result.ran, ['exp2/a']);
+  });
+
+  it('stopped right after a worker left (a SIGTERM to every process at once), names that worker’s trial as interrupted', async () => {
+    const signal = new Signal();
+    const controller = new AbortController();
+    let workers = 1;
+    const executor: TrialExecutor = {
+      attempts: 1,
+      free: () => workers,
+      capacity: () => workers,
+      changed: () => signal.wait(),
+      async run() {
+        workers--;
+        await new Promise((r) => setImmediate(r));
+        // The worker says bye (it got the signal first); the coordinator's own signal lands just after.
+        setImmediate(() => controller.abort());
+        signal.fire();
+        throw new SlotLostError('w1', 'said bye (worker stopped by signal)');
+      },
+      close: async () => {},
+    };
+    await assert.rejects(
+      runSweep({ out: join(root, 'bye'), trials: ['a', 'b'].map(trial) }, executor, { signal: controller.signal }),
+      (e: unknown) => e instanceof SweepInterruptedError && e.interrupted.join() === 'exp2/a',
+    );
   });
 });
