@@ -569,7 +569,8 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     method: spec.method.name,
     envId: spec.envId,
     seed: spec.seed,
-    trainSet: spec.trainSet,
+    // Plans leave `rows` at 0 where only the loaded dataset knows it (exp2 fractions and sizes): record what trained.
+    trainSet: { ...spec.trainSet, rows: data.train.n },
     model: composite?.describe ?? describeSpec(spec.model),
     budgetMode: bySeconds ? 'seconds' : 'steps',
     steps: step,

@@ -50,6 +50,9 @@ describe('a trial', () => {
     assert.deepEqual(readTorchModel(dir.dir).params, dir.readFinalParams());
     assert.deepEqual(dir.config(), JSON.parse(JSON.stringify(spec)));
     assert.equal(s.fitnessHistory?.length, 40);
+    // The plan cannot know how many rows half of the dataset is; the summary records the rows that trained.
+    assert.deepEqual(s.trainSet, { fraction: 0.5, rows: trialData(spec, ds).train.n });
+    assert.ok(s.trainSet.rows > 0);
   });
 
   it('is a pure function of spec and data: the same run twice gives the same parameters', () => {
