@@ -51,7 +51,7 @@ describe('--fitness-batch reaches the evolution phase of every hybrid', () => {
     assert.equal(specs.filter((s) => s.method.kind === 'hybrid').length, HYBRIDS.length);
   });
 
-  it("sweeps pass settings.exp2.fitnessBatch to the hybrids they name", () => {
+  it('sweeps pass settings.exp2.fitnessBatch to the hybrids they name', () => {
     const file = validateSweepFile(
       { grid: { experiment: 'exp2', method: ['hybrid_warm_ce'], seed: 0 }, settings: { exp2: { fitnessBatch: 200 } } },
       'sweep.json',
@@ -88,7 +88,7 @@ describe('--fitness-batch reaches the evolution phase of every hybrid', () => {
     assert.equal(neSamples(big) / neSamples(text), 300 / 32);
   });
 
-  it("run hybrid: the GA alone and every hybrid get the batch, capped at each training size, on equal FLOPs", () => {
+  it('run hybrid: the GA alone and every hybrid get the batch, capped at each training size, on equal FLOPs', () => {
     // 0.1% of the built-in 500 000 rows is 500 training rows: 'code' scores all of them.
     const base = { ...HYBRID_DEFAULTS, fractions: [0.001], seeds: [0] };
     const text = planHybrid(base);
@@ -139,7 +139,14 @@ describe('run scaling: --fitness-batch and --dl-share', () => {
   it('a GA trial on that batch spends the FLOPs the plan gave it, 1 000 rows a generation', () => {
     const ds = generateExpertDataset({ envId: 'CartPole-v1', steps: 2000, seed: 1 });
     const [p] = planScaling(
-      small({ fitnessBatch: 'code', methods: ['ga_adaptive_ce'], sizes: [1000], widths: [4], trialFlops: 2e6, testSize: 500 }),
+      small({
+        fitnessBatch: 'code',
+        methods: ['ga_adaptive_ce'],
+        sizes: [1000],
+        widths: [4],
+        trialFlops: 2e6,
+        testSize: 500,
+      }),
     );
     const s = runTrial(p.spec, trialData(p.spec, ds), new TrialDirectory(join(root, `scaling_${p.spec.id}`)));
     assert.equal(s.samplesSeen, 50 * 1000 * s.steps, 'every agent scores the whole 1 000-row batch each generation');
@@ -232,7 +239,11 @@ describe('invalid fitness batches and DL shares are refused with what to give in
     assert.equal(parseFitnessBatch(' code '), 'code');
     assert.equal(parseFitnessBatch('3200'), 3200);
     for (const bad of ['0', '-5', '2.5', 'lots', '', '1e3', '99999999999'])
-      assert.throws(() => parseFitnessBatch(bad), /--fitness-batch must be 'text' .*'code' .*whole number of rows/, bad);
+      assert.throws(
+        () => parseFitnessBatch(bad),
+        /--fitness-batch must be 'text' .*'code' .*whole number of rows/,
+        bad,
+      );
   });
 
   for (const experiment of ['hybrid', 'scaling', 'exp2']) {
@@ -315,7 +326,10 @@ describe('run scaling --budget-seconds', () => {
       assert.equal(m[points].flops, s.flops, `${id}: the last record is the end of the budget`);
     }
     const report = readFileSync(join(dir, 'report.md'), 'utf8');
-    assert.match(report, /0\.3 s of wall-clock time, not FLOPs: how far a trial got depends on the machine and on its load/);
+    assert.match(
+      report,
+      /0\.3 s of wall-clock time, not FLOPs: how far a trial got depends on the machine and on its load/,
+    );
     assert.match(report, /no IsoFLOP analysis/);
     const analysis = JSON.parse(readFileSync(join(dir, 'analysis.json'), 'utf8')) as {
       analysis: { axes: { axis: string; means: unknown[] }[]; isoflop: { notFitted?: string }[] };
