@@ -16,7 +16,7 @@ import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { describeWhere, type runEnvironment } from './environment.js';
 import { splitWords } from './exp1.js';
 import type { TrialSpec } from '../trials/trial.js';
-import { fitnessBatchWords } from '../trials/methods.js';
+import { fitnessBatchOf, fitnessBatchWords } from '../trials/methods.js';
 
 /** The baselines every training size gets: DL at the switch, DL and a GA given the hybrids' whole budget. */
 export const BASELINES = { dlSwitch: 'dl_switch', dlTotal: 'dl_total', gaTotal: 'ga_total' } as const;
@@ -122,6 +122,9 @@ export async function writeHybridOutputs(
           dataset,
           fraction,
           method,
+          ...(fitnessBatchOf(ts[0].plan.spec.method) !== undefined
+            ? { fitnessBatch: fitnessBatchOf(ts[0].plan.spec.method) }
+            : {}),
           testMacroF1: f1,
           testLoss: ce,
           testActionMatch: am,

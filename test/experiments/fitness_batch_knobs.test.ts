@@ -14,6 +14,8 @@ import { repoRoot } from '../helpers/paths.js';
 import { EXP2_DEFAULTS, planExp2, plannedExp2Flops } from '../../src/experiments/exp2.js';
 import { HYBRID_DEFAULTS, planHybrid } from '../../src/experiments/hybrid.js';
 import { planScaling } from '../../src/experiments/scaling/plan.js';
+import { protocolDepartures } from '../../src/experiments/scaling/report.js';
+import { checkTrialSpec } from '../../src/cluster/worker/trial_runner.js';
 import { scalingPreset } from '../../src/experiments/scaling/presets.js';
 import { planSweep, validateSweepFile } from '../../src/experiments/sweep_plan.js';
 import { generateExpertDataset } from '../../src/shared/data/generate.js';
@@ -108,6 +110,45 @@ describe('--fitness-batch reaches the evolution phase of every hybrid', () => {
       assert.ok(Math.abs(gens(code, role) / gens(text, role) - 32 / 500) < 0.01, role);
     assert.ok(code.some((p) => p.spec.id === 'cartpole_0p1pct_hybrid_warm_ce_fb500_s0'));
   });
+
+  it('run hybrid --fitness-batch code: the report names the batch, aggregate.json and the trial configs record it', () => {
+    const out = join(root, 'hybrid');
+    const r = evoscale(
+      'run',
+      'hybrid',
+      '--out',
+      out,
+      '--fractions',
+      '0.01',
+      '--seeds',
+      '0',
+      '--methods',
+      'hybrid_warm_ce',
+      '--dl-steps',
+      '50',
+      '--dataset-steps',
+      '20000',
+      '--fitness-batch',
+      'code',
+      '--threads',
+      '0',
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const dir = join(out, 'hybrid');
+    const report = readFileSync(join(dir, 'report.md'), 'utf8');
+    assert.match(report, /fitness batches of min\(3200, training rows\) per generation \('code'/);
+    const agg = JSON.parse(readFileSync(join(dir, 'aggregate.json'), 'utf8')) as {
+      rows: { method: string; fitnessBatch?: number }[];
+    };
+    // 1% of 20 000 rows: 200 training rows, all of them scored.
+    assert.equal(agg.rows.find((x) => x.method === 'hybrid_warm_ce')?.fitnessBatch, 200);
+    assert.equal(agg.rows.find((x) => x.method === 'ga_total')?.fitnessBatch, 200);
+    assert.equal(agg.rows.find((x) => x.method === 'dl_total')?.fitnessBatch, undefined);
+    const config = JSON.parse(
+      readFileSync(join(dir, 'trials', 'cartpole_1pct_hybrid_warm_ce_fb200_s0', 'config.json'), 'utf8'),
+    ) as TrialSpec;
+    assert.ok(config.method.kind === 'hybrid' && config.method.ne.batchSize === 200);
+  });
 });
 
 function small(extra: Partial<ScalingConfig> = {}): ScalingConfig {
@@ -166,6 +207,24 @@ describe('run scaling: --fitness-batch and --dl-share', () => {
       const dlFlops = m.dlSteps * trainFlopsPerSample(p.spec.model) * meanBatch;
       assert.ok(Math.abs(dlFlops / p.plannedFlops - 0.25) < 0.01, `${p.spec.id}: ${dlFlops / p.plannedFlops}`);
     }
+  });
+
+  it('plans trial specs a cluster worker takes as they are', () => {
+    const specs = [
+      ...planScaling(small({ fitnessBatch: 'code', dlShare: 0.3 })).map((p) => p.spec),
+      ...planHybrid({ ...HYBRID_DEFAULTS, fitnessBatch: 'code', seeds: [0] }).map((p) => p.spec),
+    ];
+    for (const spec of specs) {
+      const wire = JSON.parse(JSON.stringify(spec)) as Parameters<typeof checkTrialSpec>[0];
+      assert.doesNotThrow(() => checkTrialSpec(wire, spec.id), spec.id);
+    }
+  });
+
+  it("the report's protocol departures state the fitness batch, before any finding", () => {
+    const cfg = small({ fitnessBatch: 'code', dlShare: 0.3 });
+    const departures = protocolDepartures(cfg, 'laptop').join('\n');
+    assert.match(departures, /every hybrid's evolution phase\) is scored on min\(3200, training rows\)/);
+    assert.match(protocolDepartures(small(), 'laptop').join('\n'), /mini-batches of the methods' batch size \(32\)/);
   });
 
   it('plans the defaults exactly as before: no setting, the text batch and the 0.5 share are one plan', () => {
