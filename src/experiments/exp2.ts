@@ -16,10 +16,11 @@ import { splitWords, type RunExperimentOptions } from './exp1.js';
 import { departuresSection, exp2Departures } from './protocol_departures.js';
 import { exp2FitSection } from './exp2_fits.js';
 import {
-  CODE_FITNESS_BATCHES,
   EXP2_METHODS,
   EXP2_PROPOSAL_METHODS,
+  fitnessBatchOf,
   fitnessBatchRows,
+  fitnessBatchWords,
   HYBRID_METHODS,
   optimisesCrossEntropy,
   resolveMethods,
@@ -193,8 +194,17 @@ export function plannedExp2Flops(spec: TrialSpec): number | undefined {
   const n = spec.trainSet.size;
   if (steps === undefined || n === undefined) return undefined;
   const m = spec.method;
-  // A hybrid's evolved network (e.g. the feature head) is only known once its DL phase has run.
-  if (m.kind === 'hybrid') return undefined;
+  if (m.kind === 'hybrid') {
+    // The feature head's inputs and a rollout objective's episodes are only known once the trial runs.
+    if (m.variant === 'feature' || m.objective !== undefined) return undefined;
+    const generations = steps - m.dlSteps;
+    const neRows = m.ne.batchSize === 'all' ? generations * n : rowsVisited(generations, m.ne.batchSize, n);
+    // SM-G's sensitivity passes (a few per cent) come on top and are counted in the trial's measured FLOPs.
+    return (
+      sgdStepFlops(spec.model, 1) * rowsVisited(m.dlSteps, m.dl.batchSize, n) +
+      neGenerationFlops(spec.model, m.ne.populationSize, 1) * neRows
+    );
+  }
   if (m.kind === 'sgd') return sgdStepFlops(spec.model, 1) * rowsVisited(steps, m.batchSize, n);
   const rows = m.batchSize === 'all' ? steps * n : rowsVisited(steps, m.batchSize, n);
   return neGenerationFlops(spec.model, m.populationSize, 1) * rows;
@@ -277,18 +287,9 @@ function uniqueTrainSets(specs: readonly TrialSpec[]): string[] {
 }
 
 /** The report's sentence on the NE fitness batch, which decides experiment 2's result. */
-function fitnessBatchWords(cfg: Exp2Config): string {
-  const choice = cfg.fitnessBatch ?? 'text';
-  if (choice === 'text') {
-    return `NE fitness batch: ${SGD_BATCH} rows per generation ('text': the SGD batch, as the proposal's text says).`;
-  }
-  if (choice === 'code') {
-    return (
-      `NE fitness batch: min(${SGD_BATCH * CODE_FITNESS_BATCHES}, training rows) per generation ('code': ` +
-      "as the proposal's code ran it, old/2_dl_vs_ga_es/main.py)."
-    );
-  }
-  return `NE fitness batch: ${choice} rows per generation (capped at the training rows).`;
+function exp2FitnessBatchWords(cfg: Exp2Config, specs: readonly TrialSpec[]): string {
+  const who = specs.some((s) => s.method.kind === 'hybrid') ? " (GA/ES and every hybrid's evolution phase)" : '';
+  return `NE fitness batch${who}: ${fitnessBatchWords(cfg.fitnessBatch ?? 'text', SGD_BATCH)}.`;
 }
 
 export async function writeExp2Outputs(
@@ -343,7 +344,9 @@ export async function writeExp2Outputs(
         dataset,
         ...(size !== undefined ? { size } : { fraction }),
         method,
-        ...(trials[0].spec.method.kind === 'ne' ? { fitnessBatch: trials[0].spec.method.batchSize } : {}),
+        ...(fitnessBatchOf(trials[0].spec.method) !== undefined
+          ? { fitnessBatch: fitnessBatchOf(trials[0].spec.method) }
+          : {}),
         testMacroF1: f1,
         testLoss: ce,
         testActionMatch: am,
@@ -444,7 +447,7 @@ ${verdict}
     join(dir, 'report.md'),
     `# Experiment 2: ${countWords(new Set(specs.map((s) => s.method.name)).size)} methods on equal budgets
 
-Network ${describeSpec(specs[0]?.model ?? expMlp(4, 2))} per dataset. SGD batch ${SGD_BATCH}, lr 1e-3. ${fitnessBatchWords(cfg)} NE population 50,
+Network ${describeSpec(specs[0]?.model ?? expMlp(4, 2))} per dataset. SGD batch ${SGD_BATCH}, lr 1e-3. ${exp2FitnessBatchWords(cfg, specs)} NE population 50,
 σ₀ = 1e-3 (adaptive: σ ×= 1+N(0, 0.01²) per parameter each generation). Test set: held-out ${Math.round(cfg.testFraction * 100)}%.
 Budget mode: ${budget}. Macro-F1 is scored on actions sampled from each policy (10 trials), as the proposal does.
 Training sets: ${cfg.sizes !== undefined ? `absolute sizes ${cfg.sizes.join(', ')} rows (the first rows of the split's shuffled order, nested)` : `fractions ${cfg.fractions.join(', ')} of the whole dataset`}.

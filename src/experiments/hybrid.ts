@@ -10,7 +10,15 @@ import { datasetEnvSpec } from '../shared/data/envs.js';
 import { forwardFlopsPerSample, trainFlopsPerSample } from '../shared/model/flops.js';
 import { expMlp } from '../shared/model/mlp.js';
 import type { HybridConfig } from '../shared/config/experiments.js';
-import { EXP2_METHODS, HYBRID_METHODS, resolveMethods, type Method } from '../trials/methods.js';
+import {
+  EXP2_METHODS,
+  fitnessBatchRows,
+  HYBRID_METHODS,
+  resolveMethods,
+  withFitnessBatch,
+  type Method,
+} from '../trials/methods.js';
+import { DEFAULT_EXPERT_STEPS } from '../shared/data/generate.js';
 import type { TrialSummary } from '../trials/trial.js';
 import { writeJsonAtomic } from '../platform/atomic_file.js';
 import { loadBackend, parseBackend } from '../worker/engine/backends.js';
@@ -39,11 +47,25 @@ export const HYBRID_DEFAULTS: HybridConfig = {
   backend: 'cpu',
 };
 
+/** The evolution phases' own fitness batch (experiment 2's 32 rows): the default, which keeps trial ids unchanged. */
+const DEFAULT_FITNESS_ROWS = HYBRID_METHODS.hybrid_warm_ce.ne.batchSize;
+
 function envOf(cfg: HybridConfig, dataset: string): { envId: string; obsDim: number; nActions: number } {
   const id = BUILTIN_DATASETS[dataset.toLowerCase()]?.envId ?? cfg.envIds?.[dataset];
   if (!id) throw new InvalidArgumentError(`dataset '${dataset}': pass --env <id> so the network size is known`);
   const s = datasetEnvSpec(id);
   return { envId: s.id, obsDim: s.obsDim, nActions: s.nActions };
+}
+
+/**
+ * Training rows of `fraction` of a built-in dataset (as the exp2 split cuts them), or undefined for files, whose
+ * size is known only once loaded (the sampler then caps a larger fitness batch at the training set).
+ */
+function builtinTrainRows(cfg: HybridConfig, dataset: string, envId: string, fraction: number): number | undefined {
+  if (BUILTIN_DATASETS[dataset.toLowerCase()] === undefined) return undefined;
+  const n = cfg.datasetSteps ?? DEFAULT_EXPERT_STEPS[envId];
+  if (n === undefined) return undefined;
+  return Math.min(Math.round(fraction * n), n - Math.round(cfg.testFraction * n));
 }
 
 /** Every trial of the experiment, with budgets equalised in FLOPs (the proposal's FLOPs convention). */
@@ -65,7 +87,13 @@ export function planHybrid(cfg: HybridConfig): PlannedHybridTrial[] {
       const sgdStep = dl.batchSize * trainFlopsPerSample(model);
       const dlFlops = cfg.dlSteps * sgdStep;
       const extra = (dlFlops * (1 - share)) / share;
-      const ga = { ...EXP2_METHODS.ga_fixed_ce, name: BASELINES.gaTotal } as Method;
+      // The fitness batch reaches the GA alone and every hybrid's evolution phase; the default keeps their 32 rows.
+      const fitnessRows =
+        cfg.fitnessBatch === undefined
+          ? undefined
+          : fitnessBatchRows(cfg.fitnessBatch, dl.batchSize, builtinTrainRows(cfg, dataset, env.envId, fraction));
+      const batched = <M extends Method>(m: M): M => (fitnessRows === undefined ? m : withFitnessBatch(m, fitnessRows));
+      const ga = batched({ ...EXP2_METHODS.ga_fixed_ce, name: BASELINES.gaTotal } as Method);
       const gaGeneration = ga.kind === 'ne' ? ga.populationSize * (ga.batchSize as number) * fwd : 1;
       const entries: { role: PlannedHybridTrial['role']; method: Method; steps: number; flops: number }[] = [
         {
@@ -86,7 +114,7 @@ export function planHybrid(cfg: HybridConfig): PlannedHybridTrial[] {
           steps: Math.max(1, Math.round((dlFlops + extra) / gaGeneration)),
           flops: dlFlops + extra,
         },
-        ...hybrids.map((h) => {
+        ...hybrids.map(batched).map((h) => {
           // Generations of the whole network's forward passes: every hybrid gets the same number of them.
           const generation = h.ne.populationSize * (h.ne.batchSize === 'all' ? 1 : h.ne.batchSize) * fwd;
           const generations = Math.max(1, Math.round(extra / generation));
@@ -99,13 +127,17 @@ export function planHybrid(cfg: HybridConfig): PlannedHybridTrial[] {
         }),
       ];
       for (const e of entries) {
+        // As in exp2, a batch other than the default names its rows, so runs with different batches never share folders.
+        const evolves = e.role === 'ga_total' || e.role === 'hybrid';
+        const fb =
+          evolves && fitnessRows !== undefined && fitnessRows !== DEFAULT_FITNESS_ROWS ? `_fb${fitnessRows}` : '';
         for (const seed of cfg.seeds) {
           out.push({
             role: e.role,
             plannedFlops: e.flops,
             spec: {
               experiment: 'hybrid',
-              id: `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_${fractionTag(fraction)}_${e.method.name}_s${seed}`,
+              id: `${dataset.replace(/[^A-Za-z0-9_-]/g, '_')}_${fractionTag(fraction)}_${e.method.name}${fb}_s${seed}`,
               envId: env.envId,
               dataset,
               ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),

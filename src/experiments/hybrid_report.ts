@@ -16,6 +16,7 @@ import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { describeWhere, type runEnvironment } from './environment.js';
 import { splitWords } from './exp1.js';
 import type { TrialSpec } from '../trials/trial.js';
+import { fitnessBatchOf, fitnessBatchWords } from '../trials/methods.js';
 
 /** The baselines every training size gets: DL at the switch, DL and a GA given the hybrids' whole budget. */
 export const BASELINES = { dlSwitch: 'dl_switch', dlTotal: 'dl_total', gaTotal: 'ga_total' } as const;
@@ -121,6 +122,9 @@ export async function writeHybridOutputs(
           dataset,
           fraction,
           method,
+          ...(fitnessBatchOf(ts[0].plan.spec.method) !== undefined
+            ? { fitnessBatch: fitnessBatchOf(ts[0].plan.spec.method) }
+            : {}),
           testMacroF1: f1,
           testLoss: ce,
           testActionMatch: am,
@@ -219,8 +223,17 @@ ${lines.join('\n')}
   writeJsonAtomic(join(dir, 'aggregate.json'), { rows: aggregate, environment: env });
   const model = plan[0]?.spec.model;
   const hybridPlan = plan.find((p) => p.role === 'hybrid');
-  const generations = hybridPlan ? (hybridPlan.spec.budget.steps ?? 0) - cfg.dlSteps : 0;
+  // Per training size when a fitness batch capped at the training rows makes their generations differ.
+  const perSize = (role: PlannedHybridTrial['role'], less: number): string => {
+    const counts = [...new Set(plan.filter((p) => p.role === role).map((p) => (p.spec.budget.steps ?? 0) - less))];
+    return counts.length > 1 ? `${counts.join(' / ')} (by training size, as listed)` : String(counts[0] ?? '?');
+  };
+  const generations = hybridPlan ? perSize('hybrid', cfg.dlSteps) : '0';
   const gaPlan = plan.find((p) => p.role === 'ga_total');
+  const batch =
+    cfg.fitnessBatch === undefined
+      ? 'batches of 32'
+      : `fitness batches of ${fitnessBatchWords(cfg.fitnessBatch, 32)} (--fitness-batch)`;
   const dlTotal = plan.find((p) => p.role === 'dl_total');
   writeFileAtomic(
     join(dir, 'report.md'),
@@ -234,9 +247,9 @@ ${lines.join('\n')}
   backward twice that; evaluation on the test set is not counted), not in wall-clock time.
 - DL is Adam, not experiment 2's plain SGD (lr 1e-3), which has not converged within such budgets; "DL alone" is the same
   Adam run given the hybrids' whole budget (${dlTotal?.spec.budget.steps ?? '?'} steps), "DL at the switch" the network every hybrid starts from.
-- The GA alone is experiment 2's \`ga_fixed_ce\` (simple_ga, population 50, σ 1e-3, CE on batches of 32) for
-  ${gaPlan?.spec.budget.steps ?? '?'} generations (the same FLOPs). Every hybrid's evolution phase is simple_ga with
-  population 50 and batches of 32 for ${generations} generations, counted as forward passes of the full network; the feature
+- The GA alone is experiment 2's \`ga_fixed_ce\` (simple_ga, population 50, σ 1e-3, CE on ${batch}) for
+  ${gaPlan !== undefined ? perSize('ga_total', 0) : '?'} generations (the same FLOPs). Every hybrid's evolution phase is simple_ga with
+  population 50 and ${batch} for ${generations} generations, counted as forward passes of the full network; the feature
   hybrid's head is smaller and its features are extracted once, so its measured FLOPs (table) differ from the plan.
 - Feature hybrid: a linear head over the frozen network's ${model ? model.hidden[model.hidden.length - 1] : '?'} hidden activations and its output
   probabilities, started at the trained output layer (so it starts as exactly the DL network).

@@ -322,8 +322,47 @@ export function fitnessBatchRows(choice: FitnessBatch, sgdBatch: number, trainRo
   return cap(choice);
 }
 
-/** `m` with its fitness batch set to `rows` (SGD methods and whole-set NE methods are returned unchanged). */
-export function withFitnessBatch(m: Method, rows: number): Method {
+/**
+ * `m` with its fitness batch set to `rows`: an NE method's batch, or a hybrid's evolution-phase batch (SGD methods,
+ * a hybrid's DL phase and whole-set NE methods are left as they are; an unchanged method is returned as itself).
+ */
+export function withFitnessBatch<M extends Method>(m: M, rows: number): M {
+  if (m.kind === 'hybrid') {
+    if (m.ne.batchSize === 'all' || m.ne.batchSize === rows) return m;
+    return { ...m, ne: { ...m.ne, batchSize: rows } };
+  }
   if (m.kind !== 'ne' || m.batchSize === 'all' || m.batchSize === rows) return m;
   return { ...m, batchSize: rows };
+}
+
+/** Rows that score an agent per generation: an NE method's batch or a hybrid's evolution phase's; none for SGD. */
+export function fitnessBatchOf(m: Method): number | 'all' | undefined {
+  if (m.kind === 'hybrid') return m.ne.batchSize;
+  return m.kind === 'ne' ? m.batchSize : undefined;
+}
+
+/** A fitness-batch choice in a report's words, next to an SGD batch of `sgdBatch` rows. */
+export function fitnessBatchWords(choice: FitnessBatch, sgdBatch: number): string {
+  if (choice === 'text') return `${sgdBatch} rows per generation ('text': the SGD batch, as the proposal's text says)`;
+  if (choice === 'code') {
+    return (
+      `min(${sgdBatch * CODE_FITNESS_BATCHES}, training rows) per generation ('code': ` +
+      "as the proposal's code ran it, old/2_dl_vs_ga_es/main.py)"
+    );
+  }
+  return `${choice} rows per generation (capped at the training rows)`;
+}
+
+/** `--fitness-batch text|code|<rows>` (and the config key), checked: the error says what the flag accepts. */
+export function parseFitnessBatch(raw: string, name = '--fitness-batch'): FitnessBatch {
+  const v = raw.trim();
+  if (v === 'text' || v === 'code') return v;
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!(Number.isSafeInteger(n) && n >= 1 && n <= 2 ** 31 - 1)) {
+    throw new InvalidArgumentError(
+      `${name} must be 'text' (the SGD batch, 32), 'code' (min(3200, training rows), the proposal's code) or a ` +
+        `whole number of rows from 1 to ${2 ** 31 - 1}, got '${raw}'`,
+    );
+  }
+  return n;
 }

@@ -481,9 +481,11 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const fitnessHistory = cp?.fitnessHistory ?? [];
   const startWall = cp?.wallSeconds ?? 0;
   const t0 = performance.now();
-  // Rollouts at evaluation points measure the policy, not training: their time is kept off the wall-clock axis.
-  let rolloutSeconds = 0;
-  const elapsed = (): number => startWall + (performance.now() - t0) / 1000 - rolloutSeconds;
+  // Rollouts at evaluation points measure the policy, not training: their time is kept off the wall-clock axis. A
+  // compute curve's (evalLogDecades) test scoring is too, so that with a wall-clock budget its evaluations neither
+  // eat the budget nor crowd the first log-spaced moments of it.
+  let offClockSeconds = 0;
+  const elapsed = (): number => startWall + (performance.now() - t0) / 1000 - offClockSeconds;
   const progress = (): number => (bySeconds ? Math.min(1, elapsed() / totalSeconds) : step / totalSteps);
 
   const saveCheckpoint = (): void => {
@@ -501,15 +503,22 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const score = (test: LabelledData, index: number): TestMetrics =>
     learner.composite?.()?.evaluate(test, spec.seed, index) ??
     evaluateOnData(spec.model, learner.params(), test, spec.seed, index);
-  const record = (extra: Partial<MetricRecord>): void => {
+  const append = (rec: MetricRecord): void => {
+    dir.appendMetric(rec);
+    evalIndex++;
+    if (evalIndex % spec.checkpointEvery === 0) saveCheckpoint();
+  };
+  const record = (extra: Partial<MetricRecord>): MetricRecord => {
     const params = learner.params();
+    const s0 = performance.now();
     const m = score(data.test, evalIndex);
+    if (spec.evalLogDecades !== undefined) offClockSeconds += (performance.now() - s0) / 1000;
     const wallSeconds = elapsed();
     let play: { mean: number } | undefined;
     if (spec.curveEpisodes !== undefined) {
       const r0 = performance.now();
       play = meanEpisodeReturn(spec.envId, spec.model, params, spec.curveEpisodes, episodeSeedBase(spec.seed));
-      rolloutSeconds += (performance.now() - r0) / 1000;
+      offClockSeconds += (performance.now() - r0) / 1000;
     }
     const rec: MetricRecord = {
       step,
@@ -520,9 +529,19 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
       ...m,
       ...(play !== undefined ? { meanReturn: play.mean } : {}),
     };
-    dir.appendMetric(rec);
-    evalIndex++;
-    if (evalIndex % spec.checkpointEvery === 0) saveCheckpoint();
+    append(rec);
+    return rec;
+  };
+
+  // A compute curve on a wall-clock budget: one step can pass several of its log-spaced moments (a long step early
+  // on); each gets that step's record, so every trial's k-th record is the k-th moment of its budget, and the last
+  // one its end, and curves line up across trials.
+  const curveInSeconds = bySeconds && spec.evalLogDecades !== undefined;
+  const recordPassed = (rec: MetricRecord): void => {
+    if (!curveInSeconds) return;
+    const at = (k: number): number =>
+      logEvalTarget(k, spec.evalPoints, spec.evalLogDecades as number, totalSeconds, false);
+    while (evalIndex <= spec.evalPoints && at(evalIndex) <= rec.wallSeconds) append({ ...rec });
   };
 
   if (evalIndex === 0) record({});
@@ -543,7 +562,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
         : bySeconds
           ? (evalIndex * totalSeconds) / spec.evalPoints
           : Math.round((evalIndex * totalSteps) / spec.evalPoints);
-    if ((bySeconds ? elapsed() : step) >= target) record(last);
+    if ((bySeconds ? elapsed() : step) >= target) recordPassed(record(last));
     if ((step & 63) === 0) hooks.onProgress?.(progress(), 1);
     if (hooks.shouldStop?.() === true && (bySeconds ? elapsed() < totalSeconds : step < totalSteps)) {
       saveCheckpoint();
@@ -552,7 +571,10 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     }
   }
   const metrics = dir.metrics();
-  if (metrics.length === 0 || metrics[metrics.length - 1].step !== step) record(last);
+  const ended = curveInSeconds
+    ? evalIndex <= spec.evalPoints
+    : metrics.length === 0 || metrics[metrics.length - 1].step !== step;
+  if (ended) recordPassed(record(last));
 
   const composite = learner.composite?.();
   const params = composite?.params ?? learner.params();

@@ -9,7 +9,11 @@ import {
   type RunExperimentOptions,
 } from '../../experiments/exp1.js';
 import { EXP2_DEFAULTS, planExp2, plannedExp2Flops, runExp2, type Exp2Config } from '../../experiments/exp2.js';
-import type { FitnessBatch } from '../../trials/methods.js';
+import {
+  fitnessBatchOf,
+  parseFitnessBatch as parseFitnessBatchChoice,
+  type FitnessBatch,
+} from '../../trials/methods.js';
 import { HYBRID_DEFAULTS, planHybrid, runHybrid, type HybridConfig } from '../../experiments/hybrid.js';
 import { createProgress } from '../../experiments/progress.js';
 import { mergeSettings } from '../../experiments/settings.js';
@@ -157,14 +161,7 @@ function exp2Sizes(raw: string): number[] {
 
 /** `--fitness-batch text|code|<rows>`. */
 function parseFitnessBatch(raw: string): FitnessBatch {
-  const v = raw.trim();
-  if (v === 'text' || v === 'code') return v;
-  if (!/^\d+$/.test(v)) {
-    throw new InvalidArgumentError(
-      `--fitness-batch must be 'text' (the SGD batch, 32), 'code' (min(3200, training rows)) or a number of rows, got '${raw}'`,
-    );
-  }
-  return parseIntOption('--fitness-batch', v, 1, 2 ** 31 - 1);
+  return parseFitnessBatchChoice(raw);
 }
 
 function exp2Config(f: RunFlags): Exp2Config {
@@ -224,6 +221,7 @@ function hybridConfig(f: RunFlags): HybridConfig {
   if (f.dlShare !== undefined) c.dlShare = parseShare(f.dlShare);
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
   if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
+  if (f.fitnessBatch !== undefined) c.fitnessBatch = parseFitnessBatch(f.fitnessBatch);
   return c;
 }
 
@@ -267,13 +265,11 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid', readonly 
   exp2: ['epochs', 'generations', 'dlSteps', ...EXP3_ONLY, ...SCALING_ONLY],
   scaling: [
     'fractions',
-    'fitnessBatch',
     'budget',
     'sgdSteps',
     'epochs',
     'generations',
     'dlSteps',
-    'dlShare',
     'fitness',
     'fitnessTrials',
     'fitnessEpisodes',
@@ -281,7 +277,6 @@ const NOT_FOR: Record<'exp1' | 'exp2' | 'exp3' | 'scaling' | 'hybrid', readonly 
   ],
   hybrid: [
     'sizes',
-    'fitnessBatch',
     'budget',
     'sgdSteps',
     'budgetSeconds',
@@ -369,8 +364,8 @@ export function registerRunCommand(program: Command): void {
     .option('--fractions <list>', 'exp2 training fractions of the whole dataset (default 0.9,0.3,0.1)')
     .option(
       '--fitness-batch <rows|text|code>',
-      "exp2: rows scoring each NE agent per generation: text = the SGD batch, 32 (default, the proposal's text); " +
-        "code = min(3200, training rows) (the proposal's code); or a number",
+      "exp2, hybrid, scaling: rows scoring each NE agent (GA/ES, and every hybrid's evolution phase) per generation: " +
+        "text = the SGD batch, 32 (default, the proposal's text); code = min(3200, training rows) (the proposal's code); or a number",
     )
     .option('--methods <list>', 'methods to run (default: all of the experiment; see --plan for names)')
     .option(
@@ -392,7 +387,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--dl-share <x>',
-      `hybrid, and hybrid methods in exp2: the DL phase's share of the budget, in (0, 1) (default ${HYBRID_DEFAULTS.dlShare})`,
+      `hybrid, and hybrid methods in exp2 and scaling: the DL phase's share of the budget, in (0, 1) (default ${HYBRID_DEFAULTS.dlShare})`,
     )
     .option('--epochs <n>', `exp1 DL epochs (default ${EXP1_DEFAULTS.epochs})`)
     .option('--generations <n>', `exp1 GA generations (default ${EXP1_DEFAULTS.generations})`)
@@ -541,6 +536,7 @@ export function registerRunCommand(program: Command): void {
                 seed: p.spec.seed,
                 budget: p.spec.budget,
                 dlSteps: p.spec.method.kind === 'hybrid' ? p.spec.method.dlSteps : undefined,
+                fitnessBatch: fitnessBatchOf(p.spec.method),
                 plannedFlops: p.plannedFlops,
               })),
             },
@@ -568,7 +564,7 @@ export function registerRunCommand(program: Command): void {
               method: s.method.name,
               dataset: s.dataset,
               ...(s.trainSet.size !== undefined ? { size: s.trainSet.size } : { fraction: s.trainSet.fraction }),
-              ...(s.method.kind === 'ne' ? { fitnessBatch: s.method.batchSize } : {}),
+              ...(fitnessBatchOf(s.method) !== undefined ? { fitnessBatch: fitnessBatchOf(s.method) } : {}),
               seed: s.seed,
               budget: s.budget,
               plannedFlops: plannedExp2Flops(s),

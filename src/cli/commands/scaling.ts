@@ -8,6 +8,7 @@ import { readConfigFile } from '../../config/read.js';
 import { mergeSettings } from '../../experiments/settings.js';
 import { scalingPreset } from '../../experiments/scaling/presets.js';
 import { planScaling, SCALING_METHODS } from '../../experiments/scaling/plan.js';
+import { fitnessBatchOf, parseFitnessBatch } from '../../trials/methods.js';
 import {
   SCALING_PRESETS,
   ScalingSettingsSchema,
@@ -34,6 +35,8 @@ export interface ScalingFlags {
   episodes?: string;
   datasetSteps?: string;
   backend?: string;
+  fitnessBatch?: string;
+  dlShare?: string;
 }
 
 /** Flags only the scaling study reads (the other experiments refuse them). */
@@ -91,6 +94,13 @@ export function scalingConfigFromFlags(f: ScalingFlags): { preset: ScalingPreset
   if (f.episodes) c.episodes = parseIntOption('--episodes', f.episodes, 0, 100_000);
   if (f.datasetSteps) c.datasetSteps = parseIntOption('--dataset-steps', f.datasetSteps, 1);
   if (f.backend !== undefined) c.backend = parseBackend(f.backend, '--backend');
+  if (f.fitnessBatch !== undefined) c.fitnessBatch = parseFitnessBatch(f.fitnessBatch);
+  if (f.dlShare !== undefined) {
+    const v = Number(f.dlShare);
+    if (!(f.dlShare.trim() !== '' && v > 0 && v < 1))
+      throw new InvalidArgumentError(`--dl-share must be a number in (0, 1), e.g. 0.5; got '${f.dlShare}'`);
+    c.dlShare = v;
+  }
   return { preset, config: c };
 }
 
@@ -113,6 +123,10 @@ export function scalingPlanJson(preset: string, cfg: ScalingConfig): string {
           params: p.params,
           seed: p.spec.seed,
           budget: p.spec.budget,
+          ...(fitnessBatchOf(p.spec.method) !== undefined ? { fitnessBatch: fitnessBatchOf(p.spec.method) } : {}),
+          ...(p.spec.method.kind === 'hybrid'
+            ? { dlShare: p.spec.method.dlShare, dlSteps: p.spec.method.dlSteps }
+            : {}),
           plannedFlops: p.plannedFlops,
         })),
         trialCount: plan.length,

@@ -11,10 +11,13 @@ import { BUILTIN_DATASETS } from '../../data/builtin.js';
 import {
   EXP1_METHODS,
   EXP2_METHODS,
+  fitnessBatchRows,
   HYBRID_METHODS,
   resolveMethods,
+  withFitnessBatch,
   type HybridMethod,
   type Method,
+  type SgdMethod,
 } from '../../trials/methods.js';
 import { parseBackend } from '../../worker/engine/backends.js';
 import type { ScalingConfig } from '../../shared/config/scaling.js';
@@ -32,6 +35,38 @@ export const SCALING_METHODS: Readonly<Record<string, Method>> = {
   // evolves a head over features, whose FLOPs are only known once its DL phase has run.
   ...Object.fromEntries(Object.entries(HYBRID_METHODS).filter(([, m]) => m.variant !== 'feature')),
 };
+
+/** The DL methods' batch: the unit of the 'text' and 'code' fitness-batch presets. */
+const SGD_BATCH = (SCALING_METHODS.adam as SgdMethod).batchSize;
+
+/**
+ * A listed method as the configuration sets it for a training set of `size` rows: its NE fitness batch (GA/ES, and a
+ * hybrid's evolution phase) from `fitnessBatch`, a hybrid's DL share from `dlShare`; absent settings keep the
+ * method's own. `tag` names what changed in the trial id ('' when nothing did, so default ids stay as they were).
+ */
+export function configuredMethod(
+  listed: Method,
+  cfg: Pick<ScalingConfig, 'fitnessBatch' | 'dlShare'>,
+  size: number,
+): { method: Method; tag: string } {
+  let method = listed;
+  let tag = '';
+  if (cfg.fitnessBatch !== undefined) {
+    const rows = fitnessBatchRows(cfg.fitnessBatch, SGD_BATCH, size);
+    method = withFitnessBatch(method, rows);
+    if (method !== listed) tag += `_fb${rows}`;
+  }
+  if (cfg.dlShare !== undefined && method.kind === 'hybrid') {
+    if (!(cfg.dlShare > 0 && cfg.dlShare < 1)) {
+      throw new InvalidArgumentError(`dlShare must be a number in (0, 1), e.g. 0.5; got ${cfg.dlShare}`);
+    }
+    if (cfg.dlShare !== method.dlShare) {
+      tag += `_dl${Number((cfg.dlShare * 100).toFixed(2))}`.replace('.', 'p');
+      method = { ...method, dlShare: cfg.dlShare };
+    }
+  }
+  return { method, tag };
+}
 
 export interface ScalingTrial {
   readonly spec: TrialSpec;
@@ -118,7 +153,8 @@ export function planScaling(cfg: ScalingConfig): ScalingTrial[] {
             outputs: env.nActions,
             activation: cfg.activation,
           };
-          for (const listed of methods) {
+          for (const named of methods) {
+            const { method: listed, tag } = configuredMethod(named, cfg, size);
             if (listed.kind === 'hybrid' && cfg.budgetSeconds !== undefined) {
               throw new InvalidArgumentError(
                 `${listed.name}: a hybrid splits a FLOPs budget between its phases; drop --budget-seconds or the hybrid`,
@@ -147,7 +183,7 @@ export function planScaling(cfg: ScalingConfig): ScalingTrial[] {
                 params: paramCount(model),
                 spec: {
                   experiment: 'scaling',
-                  id: `${safe(dataset)}_n${size}_w${width}x${depth}_${method.name}_s${seed}`,
+                  id: `${safe(dataset)}_n${size}_w${width}x${depth}_${method.name}${tag}_s${seed}`,
                   envId: env.envId,
                   dataset,
                   ...(cfg.datasetSteps !== undefined ? { datasetSteps: cfg.datasetSteps } : {}),

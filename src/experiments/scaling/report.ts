@@ -16,6 +16,7 @@ import { ERROR_METRICS, METRIC_LABELS, type ErrorMetric } from './curves.js';
 import { PRIMARY_METRIC, type ScalingFigures } from './figures.js';
 import type { ScalingTrial } from './plan.js';
 import type { ReferenceReturns } from './reference.js';
+import { fitnessBatchWords } from '../../trials/methods.js';
 import { BUILTIN_DATASETS } from '../../data/builtin.js';
 
 export interface ScalingReportInput {
@@ -43,10 +44,12 @@ export function protocolDepartures(cfg: ScalingConfig, preset: string): string[]
       ? `Every trial spends the same training compute, ${sci(cfg.trialFlops)} FLOPs (forward = 2·in·out per layer and ` +
         "sample, backward = 2× forward; NE counts every agent's forward passes), not the proposal's 150 epochs / 100 " +
         'generations (experiment 1) or equal wall-clock runs "until stopped" (experiment 2).'
-      : `Every trial ran for ${cfg.budgetSeconds} s of wall time (not bit-reproducible), so trials reached different ` +
-        'FLOPs: the FLOPs axis uses the FLOPs each trial reached, and there is no IsoFLOP analysis.',
-    "Neuroevolution fitness is scored on mini-batches of the methods' batch size (32), as the proposal's text says; " +
-      'its code scored 100× that (3,200 rows), which favours the GA (issue #17).',
+      : `Every trial's budget was ${cfg.budgetSeconds} s of wall-clock time, not FLOPs: how far a trial got depends on ` +
+        'the machine and on its load while it ran (other trials and processes on the same cores), so the results are ' +
+        'not bit-reproducible and trials reached different FLOPs. The FLOPs axis uses the FLOPs each trial reached ' +
+        '(counted as in FLOPs mode), its points sit at log-spaced moments of elapsed training time, and there is no ' +
+        'IsoFLOP analysis.',
+    fitnessBatchDeparture(cfg),
     `The test set is ${cfg.testSize} held-out rows per seed (the proposal: 5k rows in experiment 1, 10% in experiment 2).`,
   ];
   for (const d of cfg.datasets) {
@@ -67,6 +70,34 @@ export function protocolDepartures(cfg: ScalingConfig, preset: string): string[]
         'fit, too small to settle a scaling law. Judgements below are provisional.',
     );
   return out;
+}
+
+/** What the run's NE fitness batch is, against the proposal's text (the SGD batch) and code (100× it). */
+function fitnessBatchDeparture(cfg: ScalingConfig): string {
+  const who = cfg.methods.some((m) => m.startsWith('hybrid_'))
+    ? "Neuroevolution fitness (GA/ES, and every hybrid's evolution phase)"
+    : 'Neuroevolution fitness';
+  const choice = cfg.fitnessBatch ?? 'text';
+  if (choice === 'text') {
+    return (
+      `${who} is scored on mini-batches of the methods' batch size (32), as the proposal's text says; ` +
+      'its code scored 100× that (3,200 rows), which favours the GA (issue #17).'
+    );
+  }
+  return (
+    `${who} is scored on ${fitnessBatchWords(choice, 32)} (--fitness-batch), not on mini-batches of 32 as the ` +
+    "proposal's text says; more rows per generation favour the GA (issue #17), and each trial's FLOPs count them, " +
+    'so GA/ES trials get fewer generations of the same budget.'
+  );
+}
+
+/** The hybrids' DL share, when the grid has hybrids. */
+function hybridWords(cfg: ScalingConfig): string[] {
+  if (!cfg.methods.some((m) => m.startsWith('hybrid_'))) return [];
+  const share = cfg.dlShare ?? 0.5;
+  return [
+    `- Hybrids: the DL phase spends ${share} of each trial's FLOPs (--dl-share${cfg.dlShare === undefined ? ', the default' : ''}) and the evolution phase the rest.`,
+  ];
 }
 
 function interval(v: { estimate: number; lo: number; hi: number }): string {
@@ -239,8 +270,9 @@ ${headline.map((h) => `- ${h}`).join('\n')}
 - Preset \`${r.preset}\`; datasets ${cfg.datasets.join(', ')}; methods ${cfg.methods.join(', ')}; seeds ${cfg.seeds.join(', ')}.
 - Training sizes ${cfg.sizes.join(', ')} (nested prefixes of one shuffle per seed; ${cfg.testSize} held-out test rows).
 - Capacities: ${capacities.join(', ')}.
-- Budget ${cfg.budgetSeconds === undefined ? `${sci(cfg.trialFlops)} training FLOPs` : `${cfg.budgetSeconds} s of wall time`} per trial, evaluated at ${cfg.evalPoints} points log-spaced over the last ${cfg.evalDecades} decades (the FLOPs axis and IsoFLOP budgets are these points).
-- Errors: ${ERROR_METRICS.map((m) => METRIC_LABELS[m]).join('; ')}. Return gap from ${cfg.episodes} greedy episodes per point on fixed reset seeds; ${refLines.length > 0 ? `references ${refLines.join('; ')}` : 'no built-in expert, so no return gap'}.
+- Budget ${cfg.budgetSeconds === undefined ? `${sci(cfg.trialFlops)} training FLOPs` : `${cfg.budgetSeconds} s of wall-clock time (depends on the machine's load)`} per trial, evaluated at ${cfg.evalPoints} points log-spaced over the last ${cfg.evalDecades} decades${cfg.budgetSeconds === undefined ? ' (the FLOPs axis and IsoFLOP budgets are these points)' : ' of elapsed training time (its evaluations and rollouts off the clock); each point records the FLOPs the trial had reached'}.
+- NE fitness batch: ${cfg.fitnessBatch === undefined ? "the methods' own, 32 rows per generation" : fitnessBatchWords(cfg.fitnessBatch, 32)}.
+${hybridWords(cfg).join('\n')}${hybridWords(cfg).length > 0 ? '\n' : ''}- Errors: ${ERROR_METRICS.map((m) => METRIC_LABELS[m]).join('; ')}. Return gap from ${cfg.episodes} greedy episodes per point on fixed reset seeds; ${refLines.length > 0 ? `references ${refLines.join('; ')}` : 'no built-in expert, so no return gap'}.
 - Fits: err(x) = E∞ + A·x^(−α) by least squares on log error; 95% percentile intervals from 400 bootstrap resamples of whole seeds; a fit is credible with ≥ 4 distinct x, a non-rising curve, α off its bounds and an α interval narrower than ×10 (src/shared/stats). Errors below what a metric resolves (half a test row; half a unit of reward per episode for the return gap), a perfect score included, are set to that floor so log-space fits can pass through them; the table counts such points. The forecast refits without the largest x and predicts it; it "held" within ±${Math.round(100 * FORECAST_TOLERANCE)}%. "x to come within ε" is (A/ε)^(1/α), shown for credible fits only.
 - ${r.summaries.length} trials, ${wall.toFixed(0)} s of training wall time in total.
 

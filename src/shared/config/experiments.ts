@@ -4,7 +4,7 @@
  * test fraction at most 1, method names) stay with the experiment's planner.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Backend, Name, PositiveInt, Seed, settingsOf } from './values.js';
+import { Backend, fitnessBatchSetting, Name, PositiveInt, Seed, settingsOf } from './values.js';
 
 const Methods = Type.Array(Name, {
   minItems: 1,
@@ -238,6 +238,9 @@ export const HybridConfigSchema = Type.Object(
       description:
         "The DL phase's share of each hybrid's FLOPs; the extra budget is dlSteps' FLOPs × (1 − share) / share.",
     }),
+    fitnessBatch: fitnessBatchSetting(
+      "every hybrid's evolution phase and the GA alone (default 'text'); FLOPs budgets count the rows",
+    ),
     evalPoints: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Test-set evaluations per trial.' }),
     evalEpisodes: Type.Integer({
       minimum: 0,

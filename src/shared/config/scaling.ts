@@ -4,7 +4,7 @@
  * (method names, a size larger than the dataset) stay with the planner.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Backend, Name, PositiveInt, Seed, settingsOf } from './values.js';
+import { Backend, fitnessBatchSetting, Name, PositiveInt, Seed, settingsOf } from './values.js';
 
 /** The presets `--preset` picks from; the planner holds their values (src/experiments/scaling/presets.ts). */
 export const SCALING_PRESETS = ['laptop', 'workstation', 'cluster'] as const;
@@ -92,6 +92,17 @@ export const ScalingConfigSchema = Type.Object(
       }),
     ),
     backend: Backend,
+    fitnessBatch: fitnessBatchSetting(
+      "every GA/ES method and every hybrid's evolution phase (default: the methods' own, 32); the steps that spend " +
+        'trialFlops count the rows',
+    ),
+    dlShare: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        exclusiveMaximum: 1,
+        description: "Hybrid methods: the DL phase's share of each trial's FLOPs (default 0.5, the methods' own).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

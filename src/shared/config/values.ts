@@ -51,3 +51,17 @@ export function withoutSchemaRef<T extends { $schema?: string }>(settings: T): O
   const { $schema: _ref, ...rest } = settings;
   return rest;
 }
+
+/**
+ * Rows that score each NE agent per generation (`--fitness-batch`): 'text', 'code' or a number of rows; `applies`
+ * says which methods of the experiment it reaches.
+ */
+export const fitnessBatchSetting = (applies: string) =>
+  Type.Optional(
+    Type.Union([Type.Literal('text'), Type.Literal('code'), Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 })], {
+      description:
+        `Rows that score each agent per generation, for ${applies}: 'text' = the SGD batch (32), as the ` +
+        "proposal's text says; 'code' = min(100 × the SGD batch, training rows), as the proposal's code ran it; " +
+        'or a number of rows (capped at the training rows).',
+    }),
+  );
