@@ -75,7 +75,8 @@ describe('a coordinator refuses stop messages that are not a worker’s to send'
 
 /** A coordinator driven by hand: admits one worker, records what it sends, and sends what the test says. */
 class HandCoordinator {
-  private readonly router = new Router({ linger: 0 });
+  // Closing waits for what was sent (a stop and a bye just before leaving) to go out, as a coordinator's close does.
+  private readonly router = new Router({ linger: 2000 });
   private identity: Buffer | undefined;
   private closed = false;
   readonly received: Message[] = [];
@@ -84,7 +85,16 @@ class HandCoordinator {
 
   static async bind(endpoint: string): Promise<HandCoordinator> {
     const c = new HandCoordinator(endpoint);
-    await c.router.bind(endpoint);
+    // The previous coordinator on this endpoint may still be letting its last messages out.
+    for (let tries = 0; ; tries++) {
+      try {
+        await c.router.bind(endpoint);
+        break;
+      } catch (e) {
+        if (tries >= 100) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     void c.loop();
     return c;
   }
@@ -103,14 +113,14 @@ class HandCoordinator {
       if (d.msg.type === 'hello') {
         this.identity = frames[0];
         // A long heartbeat: this coordinator never sends one, and the worker must not give up on it meanwhile.
-        this.send({ type: 'welcome', workerId: d.msg.workerId, coordinatorId: 'hand', heartbeatMs: 60_000 });
+        void this.send({ type: 'welcome', workerId: d.msg.workerId, coordinatorId: 'hand', heartbeatMs: 60_000 });
       }
     }
   }
 
-  send(msg: Message): void {
+  send(msg: Message): Promise<void> {
     if (this.identity === undefined) throw new Error('no worker has said hello');
-    void this.router.send([this.identity, encodeMessage(msg)]).catch(() => {});
+    return this.router.send([this.identity, encodeMessage(msg)]);
   }
 
   got(type: MessageType): Message | undefined {
@@ -155,14 +165,18 @@ function startWorker(endpoint: string, exitOnBye: boolean): { client: WorkerClie
 async function stopAndLeave(coordinator: HandCoordinator, logs: string[]): Promise<string> {
   await waitFor('the worker to say hello', () => coordinator.got('hello'), 30_000);
   const long = trial(50_000_000);
-  coordinator.send({ type: 'train', trialId: long.id, trial: long.spec, files: {} });
+  await coordinator.send({ type: 'train', trialId: long.id, trial: long.spec, files: {} });
   await waitFor('the trial to be under way', () => coordinator.got('progress'), 120_000);
-  coordinator.send({ type: 'stop', trialIds: [long.id], reason: 'the coordinator is stopping' });
-  coordinator.send({ type: 'bye', reason: 'coordinator shutting down' });
+  await coordinator.send({ type: 'stop', trialIds: [long.id], reason: 'the coordinator is stopping' });
+  await coordinator.send({ type: 'bye', reason: 'coordinator shutting down' });
   // Gone before the folder can arrive.
-  await new Promise((r) => setTimeout(r, 50));
   coordinator.close();
-  await waitFor('the trial to stop', () => logs.find((l) => l.includes(`trial ${long.id} stopped at step`)), 30_000);
+  const stopped = await waitFor(
+    'the trial to stop',
+    () => logs.find((l) => l.includes(`trial ${long.id} stopped at step`)),
+    60_000,
+  ).catch((e: Error) => assert.fail(`${e.message}\n${logs.join('\n')}`));
+  assert.match(stopped, /its coordinator has left, folder dropped/);
   return long.id;
 }
 
@@ -191,9 +205,11 @@ describe('a worker whose coordinator leaves before the stopped trial’s folder 
       await stopAndLeave(first, logs);
       const next = await HandCoordinator.bind(endpoint);
       try {
-        await waitFor('the worker to come to the next coordinator', () => next.got('hello'), 60_000);
+        await waitFor('the worker to come to the next coordinator', () => next.got('hello'), 60_000).catch((e: Error) =>
+          assert.fail(`${e.message}\n${logs.join('\n')}`),
+        );
         const short = trial(2000);
-        next.send({ type: 'train', trialId: short.id, trial: short.spec, files: {} });
+        await next.send({ type: 'train', trialId: short.id, trial: short.spec, files: {} });
         const answer = await waitFor(
           'the trial to end',
           () => next.received.find((m) => m.type === 'trial_done' || m.type === 'trial_stopped' || m.type === 'error'),

@@ -82,6 +82,8 @@ export class WorkerClient {
   private readonly threads: number;
   private heartbeatMs: number;
   private welcomed = false;
+  /** The coordinator said bye and no coordinator has welcomed this worker since. */
+  private coordinatorLeft = false;
   private lastHeard = 0;
   private helloBackoff = HELLO_BACKOFF_MIN_MS;
   private nextHelloAt = 0;
@@ -284,6 +286,7 @@ export class WorkerClient {
       case 'welcome':
         if (!this.welcomed) this.log(`admitted by ${msg.coordinatorId}`);
         this.welcomed = true;
+        this.coordinatorLeft = false;
         this.helloBackoff = HELLO_BACKOFF_MIN_MS;
         this.heartbeatMs = msg.heartbeatMs;
         return;
@@ -305,6 +308,7 @@ export class WorkerClient {
       case 'bye':
         this.log(`coordinator said bye (${msg.reason})`);
         this.welcomed = false;
+        this.coordinatorLeft = true;
         this.dropReplicas();
         // Nobody waits for the trials still running: stop them (their folders have no one to go to).
         this.stopTrials([...this.trialStops.keys()], 'the coordinator left');
@@ -441,8 +445,10 @@ export class WorkerClient {
         },
         stop.signal,
       );
-      if ('stoppedAt' in done) {
-        // Sent whoever is listening: a coordinator that has left drops it unread, and the worker goes on.
+      if ('stoppedAt' in done && this.coordinatorLeft) {
+        // Nobody waits for it any more (and the socket would hand it to the next coordinator, which never asked).
+        this.log(`trial ${msg.trialId} stopped at step ${done.stoppedAt}; its coordinator has left, folder dropped`);
+      } else if ('stoppedAt' in done) {
         this.log(`trial ${msg.trialId} stopped at step ${done.stoppedAt}; its checkpoint goes back to the coordinator`);
         this.send({ type: 'trial_stopped', trialId: msg.trialId, step: done.stoppedAt, files: done.files });
       } else {
