@@ -83,9 +83,9 @@ function workerRecords(tmp: string): Record<string, number> {
 describe('sweep --bind stopped by a signal: remote trials are told to stop and come back checkpointed', () => {
   const dir = tempDir('sweep-remote-stop');
   const file = join(dir.path, 'sweep.json');
-  after(() => dir.remove());
-
-  it('the worker stops at the next step and sends the checkpoint back; the rerun resumes there, bit-identically', async () => {
+  let want: Record<string, string>;
+  let ids: string[];
+  before(async () => {
     // About 5 s a trial on an idle 2-core machine: long enough that the signal lands mid-trial.
     writeFileSync(
       file,
@@ -96,10 +96,13 @@ describe('sweep --bind stopped by a signal: remote trials are told to stop and c
     );
     const referenceOut = join(dir.path, 'reference');
     await expectSuccess(spawn(['sweep', file, '--out', referenceOut, '--threads', '2']), 'the undisturbed sweep');
-    const want = shas(referenceOut);
-    const ids = Object.keys(want).sort();
+    want = shas(referenceOut);
+    ids = Object.keys(want).sort();
     assert.equal(ids.length, 2);
+  });
+  after(() => dir.remove());
 
+  it('the worker stops at the next step and sends the checkpoint back; the rerun resumes there, bit-identically', async () => {
     const out = join(dir.path, 'cluster');
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     const coordArgs = ['sweep', file, '--out', out, '--bind', endpoint];
@@ -158,6 +161,51 @@ describe('sweep --bind stopped by a signal: remote trials are told to stop and c
     }
     assert.deepEqual(tempFiles(out), []);
     worker.kill9();
+  });
+
+  it('a worker stopped by SIGTERM sends its trials back checkpointed; another worker resumes them there', async () => {
+    const out = join(dir.path, 'leaving');
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const tmp = join(dir.path, 'leaving-tmp');
+    mkdirSync(tmp);
+    const coordinator = spawn(['sweep', file, '--out', out, '--bind', endpoint]);
+    const leaving = spawnCli(['worker', '--connect', endpoint, '--threads', '2', '--id', 'leaving'], {
+      ...env,
+      TMPDIR: tmp,
+    });
+    procs.push(leaving);
+    await waitFor(
+      'both trials past their first evaluations on the worker',
+      () => ids.every((id) => (workerRecords(tmp)[id] ?? 0) >= 2) || coordinator.child.exitCode !== null,
+      240_000,
+    );
+    leaving.child.kill('SIGTERM');
+    assert.equal(await exitCode(leaving, 'the leaving worker'), 143, leaving.stderr());
+    assert.doesNotMatch(leaving.stderr(), /failed|Terminating worker thread/, 'no trial cut short on the way out');
+    const said = (): string => coordinator.stderr();
+    for (const id of ids) {
+      await waitFor('the coordinator to store the checkpoint', () =>
+        new RegExp(`it stopped trial ${id} at step \\d+ \\(checkpoint kept\\)`).test(said()),
+      );
+    }
+    const before: Record<string, string[]> = {};
+    for (const id of ids) {
+      before[id] = readFileSync(join(out, 'exp2', id, 'metrics.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+    }
+    const next = spawn(['worker', '--connect', endpoint, '--threads', '2', '--id', 'next', '--exit-on-bye']);
+    await expectSuccess(coordinator, 'the sweep, finished by the next worker');
+    await exitCode(next, 'the next worker');
+    assert.doesNotMatch(said(), /failed/i);
+    assert.deepEqual(shas(out), want, 'every trial ends exactly as in the undisturbed run');
+    for (const id of ids) {
+      const after = readFileSync(join(out, 'exp2', id, 'metrics.jsonl'), 'utf8').split('\n');
+      assert.ok(
+        before[id].length >= 2 && before[id].every((l) => after.includes(l)),
+        `${id} resumed from the checkpoint the leaving worker sent back`,
+      );
+    }
   });
 });
 

@@ -427,6 +427,11 @@ export class WorkerClient {
       this.send({ type: 'error', code: 'trial_failed', message: 'this worker does not run trials', ref: msg.trialId });
       return;
     }
+    if (this.stopping !== undefined) {
+      // Crossed the stop on the wire: the bye that follows makes the coordinator give the trial to another worker.
+      this.log(`not starting trial ${msg.trialId}: this worker is stopping`);
+      return;
+    }
     this.busy++;
     const stop = new AbortController();
     this.trialStops.set(msg.trialId, stop);

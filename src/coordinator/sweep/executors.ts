@@ -36,7 +36,7 @@ export function remoteTrialExecutor(server: CoordinatorServer): TrialExecutor {
   const running = new Set<{ readonly worker: RemoteWorker; readonly trialId: string }>();
   let stopping = false;
   server.onWorker(() => signal.fire());
-  const freeOn = (w: RemoteWorker): number => (w.alive() ? Math.max(0, w.threads - w.busy()) : 0);
+  const freeOn = (w: RemoteWorker): number => (w.acceptsTrials() ? Math.max(0, w.threads - w.busy()) : 0);
   const pick = (spec: TrialSpec): RemoteWorker | undefined => {
     // SGD trials go to SGD workers and the rest to evaluators when both kinds have room; else anyone free.
     const wanted = spec.method.kind === 'sgd' ? 'sgd' : 'evaluator';

@@ -88,6 +88,10 @@ export class RemoteWorker implements EvaluatorSlot {
   /** Shards answered and accepted so far (the first PROBATION_SHARDS are always audited). */
   private accepted = 0;
   private readonly bounds = new Map<string, FitnessBounds>();
+  /** Trials this coordinator told the worker to stop. */
+  private readonly stopsAsked = new Set<string>();
+  /** It stopped a trial nobody asked it to stop: it is shutting down, so it gets no new trial. */
+  private leaving = false;
 
   constructor(
     readonly id: string,
@@ -112,6 +116,11 @@ export class RemoteWorker implements EvaluatorSlot {
 
   alive(): boolean {
     return this.live;
+  }
+
+  /** Alive and not on its way out: new trials may go to it. */
+  acceptsTrials(): boolean {
+    return this.live && !this.leaving;
   }
 
   /** Shards and trials in hand. */
@@ -293,6 +302,7 @@ export class RemoteWorker implements EvaluatorSlot {
     const t = this.trials.get(msg.trialId);
     if (t === undefined) return;
     this.trials.delete(msg.trialId);
+    this.stopsAsked.delete(msg.trialId);
     t.resolve(msg);
   }
 
@@ -301,6 +311,7 @@ export class RemoteWorker implements EvaluatorSlot {
     const t = this.trials.get(msg.trialId);
     if (t === undefined) return;
     this.trials.delete(msg.trialId);
+    if (!this.stopsAsked.delete(msg.trialId)) this.leaving = true;
     t.reject(new RemoteTrialStoppedError(this.id, msg.trialId, msg.step, msg.files));
   }
 
@@ -312,6 +323,7 @@ export class RemoteWorker implements EvaluatorSlot {
     const held = trialIds.filter((id) => this.trials.has(id));
     if (held.length === 0 || !this.live) return;
     const asked = new Map(held.map((id) => [id, this.trials.get(id) as PendingTrial]));
+    for (const id of held) this.stopsAsked.add(id);
     this.link.send(this, { type: 'stop', trialIds: held, reason });
     const timer = setTimeout(() => {
       for (const [id, t] of asked) {
