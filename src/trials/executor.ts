@@ -9,8 +9,8 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { startPool, workerModule } from '../platform/threads.js';
 import type { BackendName } from '../worker/engine/backends.js';
-import type { TrialSpec, TrialSummary } from './trial.js';
-import type { TrialProgressMessage, TrialTask } from './trial_worker.js';
+import { TrialStoppedError, type TrialSpec, type TrialSummary } from './trial.js';
+import type { TrialProgressMessage, TrialTask, TrialTaskResult } from './trial_worker.js';
 
 export interface TrialProgressUpdate {
   readonly done: number;
@@ -23,8 +23,16 @@ export interface TrialExecutor {
   free(): number;
   /** Resolves when free() may have changed (a trial ended, a worker came or went). */
   changed(): Promise<void>;
-  /** Runs the trial into `dir` (resuming its checkpoint); rejects on failure (a lost worker is a SlotLostError). */
-  run(spec: TrialSpec, dir: string, onProgress: (p: TrialProgressUpdate) => void): Promise<TrialSummary>;
+  /**
+   * Runs the trial into `dir` (resuming its checkpoint); rejects on failure (a lost worker is a SlotLostError).
+   * Aborting `stop`, where the executor can reach the trial, stops this one trial as `stop()` stops them all.
+   */
+  run(
+    spec: TrialSpec,
+    dir: string,
+    onProgress: (p: TrialProgressUpdate) => void,
+    stop?: AbortSignal,
+  ): Promise<TrialSummary>;
   /** Alive capacity in trials, for logs. */
   capacity(): number;
   /**
@@ -33,8 +41,9 @@ export interface TrialExecutor {
    */
   readonly attempts: number;
   /**
-   * Asks running trials to write their checkpoint and stop at their next step (their runs then reject), so that a
-   * signal loses no work; absent where trials cannot be reached (remote workers keep their own checkpoints).
+   * Asks the trials running now to write their checkpoint and stop at their next step (their runs then reject with
+   * TrialStoppedError, the checkpoint in the trial's folder), so that a signal loses no work; trials started later
+   * run normally. Remote workers are told to stop and send the folder back.
    */
   stop?(): void;
   close(): Promise<void>;
@@ -73,17 +82,27 @@ export function embeddedTrialExecutor(
   // Trials running now, seen by every trial thread: each takes its share of the n threads before every
   // generation, so the last trials of a run widen onto the cores the others freed (see engineThreadsPerTrial).
   const runningShared = new Int32Array(new SharedArrayBuffer(4));
-  const stopShared = new Int32Array(new SharedArrayBuffer(4));
+  // A stop flag per running trial (shared with its thread): stop() raises those of the trials running now, a
+  // run's own `stop` signal its own; a worker that stopped its trials for one coordinator serves the next.
+  const stopFlags = new Set<Int32Array>();
+  const raise = (flag: Int32Array): void => {
+    Atomics.store(flag, 0, 1);
+  };
   return {
     stop: () => {
-      Atomics.store(stopShared, 0, 1);
+      for (const flag of stopFlags) raise(flag);
     },
     free: () => n - running,
     changed: () => signal.wait(),
     capacity: () => n,
     attempts: 1,
-    async run(spec, dir, onProgress) {
+    async run(spec, dir, onProgress, stop) {
       running++;
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      stopFlags.add(flag);
+      const raiseThis = (): void => raise(flag);
+      if (stop?.aborted === true) raiseThis();
+      stop?.addEventListener('abort', raiseThis, { once: true });
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (m: TrialProgressMessage) => onProgress(m));
       try {
@@ -94,11 +113,16 @@ export function embeddedTrialExecutor(
           port: port2,
           threads: n,
           running: runningShared,
-          stop: stopShared,
+          stop: flag,
           ...(autoBackend ? { autoBackend } : {}),
         };
-        return (await pool.run(task, { transferList: [port2] })) as TrialSummary;
+        const result = (await pool.run(task, { transferList: [port2] })) as TrialTaskResult;
+        // The error class does not survive the thread boundary; the trial thread says it stopped instead.
+        if ('stoppedAt' in result) throw new TrialStoppedError(spec.id, result.stoppedAt);
+        return result;
       } finally {
+        stop?.removeEventListener('abort', raiseThis);
+        stopFlags.delete(flag);
         port1.close();
         running--;
         signal.fire();

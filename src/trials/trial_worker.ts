@@ -5,7 +5,14 @@ import { validateTrialSpec } from '../shared/protocol/trial_spec.js';
 import { trialData } from './data.js';
 import { TrialDirectory } from './results.js';
 import type { BackendName } from '../worker/engine/backends.js';
-import { loadTrialBackend, runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from './trial.js';
+import {
+  loadTrialBackend,
+  runTrial,
+  TrialStoppedError,
+  type TrialFolder,
+  type TrialSpec,
+  type TrialSummary,
+} from './trial.js';
 
 export interface TrialTask {
   spec: TrialSpec;
@@ -75,7 +82,15 @@ export async function runTrialTask(
   }
 }
 
-export default function runPooledTrialTask(task: TrialTask): Promise<TrialSummary> {
+/** What a pool thread answers: the finished trial's summary, or the step where it stopped on request. */
+export type TrialTaskResult = TrialSummary | { readonly stoppedAt: number };
+
+export default async function runPooledTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   const port = task.port;
-  return runTrialTask(task, port ? (m) => port.postMessage(m) : undefined);
+  try {
+    return await runTrialTask(task, port ? (m) => port.postMessage(m) : undefined);
+  } catch (err) {
+    if (err instanceof TrialStoppedError) return { stoppedAt: err.step };
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * `evoscale run exp1|exp2` stopped by a signal, as Ctrl-C (SIGINT) or Kubernetes (SIGTERM) does, with real
+ * `evoscale run exp1|exp2|exp3` stopped by a signal, as Ctrl-C (SIGINT) or Kubernetes (SIGTERM) does, with real
  * processes: the running trials write their checkpoint at their next step, the process exits 130/143, prints the
  * command that resumes, and that command finishes every trial exactly as an undisturbed run does (same
  * paramsSha256). Off a terminal its log lines are JSON with a level, a time, a message and the run's id.
@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Packr } from 'msgpackr';
 import {
   expectSuccess,
   freePort,
@@ -145,7 +146,90 @@ async function stopAndResume(
   assert.deepEqual(shas(out, experiment), want, 'every trial ends exactly as in the undisturbed run');
 }
 
-describe('run exp1|exp2: SIGINT/SIGTERM mid-trial, then --resume', () => {
+/** The files of each trial under `<out>/exp3/trials` named `name`, as text (absent ones left out). */
+function trialFiles(out: string, name: string): Record<string, string> {
+  const root = join(out, 'exp3', 'trials');
+  const found: Record<string, string> = {};
+  if (!existsSync(root)) return found;
+  for (const id of readdirSync(root)) {
+    const p = join(root, id, name);
+    if (existsSync(p)) found[id] = readFileSync(p, 'utf8');
+  }
+  return found;
+}
+
+/**
+ * Experiment 3 runs its trials one after another: the signal comes once the first has finished and the second is
+ * past its first evaluation point, so one trial is kept, one stops mid-way and the others never start.
+ */
+async function stopAndResumeExp3(args: string[], signal: NodeJS.Signals, expected: number): Promise<void> {
+  const reference = join(dir.path, 'exp3-reference');
+  await expectSuccess(spawn([...args, '--out', reference]), 'the undisturbed exp3 run');
+  const want = shas(reference, 'exp3');
+  const ids = Object.keys(want).sort();
+  assert.ok(ids.length >= 3, `the run has trials to keep, to stop and to leave unstarted: ${ids.join(', ')}`);
+  const [first, second] = (
+    JSON.parse(readFileSync(join(reference, 'exp3', 'experiment.json'), 'utf8')) as {
+      trials: string[];
+    }
+  ).trials;
+
+  const out = join(dir.path, 'exp3-stopped');
+  const run = spawn([...args, '--out', out]);
+  const trialRecords = (id: string): number => {
+    const p = join(out, 'exp3', 'trials', id, 'metrics.jsonl');
+    return existsSync(p)
+      ? readFileSync(p, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '').length
+      : 0;
+  };
+  await waitFor(
+    'the second trial under way',
+    () =>
+      (shas(out, 'exp3')[first] !== undefined &&
+        shas(out, 'exp3')[second] === undefined &&
+        trialRecords(second) >= 2) ||
+      run.child.exitCode !== null,
+    240_000,
+  );
+  run.child.kill(signal);
+  const code = await exitCode(run, `run exp3 (${signal})`);
+  const stderr = run.stderr();
+  assert.equal(code, expected, `exit status after ${signal}\n${stderr}`);
+  assert.doesNotMatch(stderr, /Terminating worker thread|\n\s+at /, 'no library error text or stack');
+  const logs = logLines(stderr);
+  assert.deepEqual(Object.keys(shas(out, 'exp3')), [first], 'only the first trial finished');
+  const stop = logs.find((l) => new RegExp(`trial ${second} stopped at step \\d+; checkpoint written`).test(l.msg));
+  assert.ok(stop !== undefined, `${second} checkpointed where it stopped\n${stderr}`);
+  assert.equal(stop.level, 'warn');
+  const resume = /^resume with: (.+)$/m.exec(stderr);
+  assert.ok(resume !== null, `prints what to run to resume\n${stderr}`);
+  assert.match(resume[1], /^npx evoscale run exp3 .*--resume$/);
+  assert.deepEqual(
+    ids.filter((id) => existsSync(join(out, 'exp3', 'trials', id))),
+    [first, second].sort(),
+    'no trial started after the signal',
+  );
+  // The checkpoint is the one written at the stop, not the last periodic one.
+  const stoppedAt = Number(/stopped at step (\d+)/.exec(stop.msg)?.[1]);
+  const checkpoint = readFileSync(join(out, 'exp3', 'trials', second, 'checkpoints', 'latest.msgpack'));
+  assert.equal((new Packr({ moreTypes: true }).unpack(checkpoint) as { step: number }).step, stoppedAt);
+  const kept = trialFiles(out, 'summary.json')[first];
+  const stoppedMetrics = trialFiles(out, 'metrics.jsonl')[second];
+  const before = stoppedMetrics.split('\n').filter((l) => l !== '');
+
+  await expectSuccess(spawn([...args, '--out', out, '--resume']), 'the resumed exp3 run');
+  assert.deepEqual(shas(out, 'exp3'), want, 'every trial ends exactly as in the undisturbed run');
+  assert.deepEqual(trialFiles(out, 'matched.json'), trialFiles(reference, 'matched.json'), 'the same matched episodes');
+  assert.equal(trialFiles(out, 'summary.json')[first], kept, 'the finished trial was kept, not run again');
+  const after = trialFiles(out, 'metrics.jsonl')[second].split('\n');
+  // Evaluation records carry their wall-clock time: identical lines mean the steps before the stop were not redone.
+  const checkpointed = before.filter((l) => after.includes(l));
+  assert.ok(checkpointed.length >= 2, `the stopped trial resumed from its checkpoint\n${before.join('\n')}`);
+}
+
+describe('run exp1|exp2|exp3: SIGINT/SIGTERM mid-trial, then --resume', () => {
   it('exp1, SIGINT: trials checkpoint at their next step, exit 130, resume ends bit-identically', async () => {
     const args = ['run', 'exp1', '--sizes', '200', '--seeds', '0', '--methods', 'dl_adam,ga_tournament'];
     args.push('--epochs', '3000', '--generations', '400', '--dataset-steps', '20000', '--threads', '2');
@@ -158,6 +242,13 @@ describe('run exp1|exp2: SIGINT/SIGTERM mid-trial, then --resume', () => {
     args.push('--methods', 'sgd,ga_fixed_ce', '--sgd-steps', '300000', '--budget', '7500');
     args.push('--dataset-steps', '20000', '--threads', '2');
     await stopAndResume('exp2', args, 'SIGTERM', 143);
+  });
+
+  it('exp3, SIGINT: the running trial checkpoints, no other starts, exit 130, resume ends bit-identically', async () => {
+    // About 3 s a trial on an idle 2-core machine; the human-likeness hybrid (an in-process objective) runs too.
+    const args = ['run', 'exp3', '--synth-participants', '1', '--envs', 'CartPole-v1'];
+    args.push('--methods', 'sgd,hybrid_warm_humanlike', '--sgd-steps', '400000');
+    await stopAndResumeExp3(args, 'SIGINT', 130);
   });
 
   it('run --coordinator: a signal ends the --min-workers wait (exit 143, nothing to save)', async () => {

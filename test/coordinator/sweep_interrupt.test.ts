@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Packr } from 'msgpackr';
 import { isTempFile } from '../../src/platform/atomic_file.js';
 import { expectSuccess, freePort, killAll, spawnCli, tempDir, waitFor, type Proc } from './helpers/procs.js';
 
@@ -58,6 +59,155 @@ async function exitCode(p: Proc, what: string): Promise<number | null> {
   }
   return code;
 }
+
+/** Evaluation records of each trial folder a worker has under `tmp` (its TMPDIR) right now, by trial id. */
+function workerRecords(tmp: string): Record<string, number> {
+  const found: Record<string, number> = {};
+  if (!existsSync(tmp)) return found;
+  for (const d of readdirSync(tmp).filter((n) => n.startsWith('evoscale-trial-'))) {
+    const config = join(tmp, d, 'config.json');
+    const metrics = join(tmp, d, 'metrics.jsonl');
+    if (!existsSync(config) || !existsSync(metrics)) continue;
+    try {
+      const id = (JSON.parse(readFileSync(config, 'utf8')) as { id: string }).id;
+      found[id] = readFileSync(metrics, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '').length;
+    } catch {
+      // A file being written right now: read it on the next poll.
+    }
+  }
+  return found;
+}
+
+describe('sweep --bind stopped by a signal: remote trials are told to stop and come back checkpointed', () => {
+  const dir = tempDir('sweep-remote-stop');
+  const file = join(dir.path, 'sweep.json');
+  let want: Record<string, string>;
+  let ids: string[];
+  before(async () => {
+    // About 5 s a trial on an idle 2-core machine: long enough that the signal lands mid-trial.
+    writeFileSync(
+      file,
+      JSON.stringify({
+        grid: { experiment: ['exp2'], method: ['sgd', 'ga_fixed_ce'], dataset: ['cartpole'], fraction: [0.3] },
+        settings: { exp2: { sgdSteps: 300_000, neGenerations: 7500, datasetSteps: 20_000, evalPoints: 10 } },
+      }),
+    );
+    const referenceOut = join(dir.path, 'reference');
+    await expectSuccess(spawn(['sweep', file, '--out', referenceOut, '--threads', '2']), 'the undisturbed sweep');
+    want = shas(referenceOut);
+    ids = Object.keys(want).sort();
+    assert.equal(ids.length, 2);
+  });
+  after(() => dir.remove());
+
+  it('the worker stops at the next step and sends the checkpoint back; the rerun resumes there, bit-identically', async () => {
+    const out = join(dir.path, 'cluster');
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const coordArgs = ['sweep', file, '--out', out, '--bind', endpoint];
+    const tmp = join(dir.path, 'worker-tmp');
+    mkdirSync(tmp);
+    // No --exit-on-bye: the same worker serves the rerun, so it must come out of the stop healthy.
+    const worker = spawnCli(['worker', '--connect', endpoint, '--threads', '2'], { ...env, TMPDIR: tmp });
+    procs.push(worker);
+    const coordinator = spawn(coordArgs);
+    await waitFor(
+      'both trials past their first evaluations on the worker',
+      () => {
+        const r = workerRecords(tmp);
+        return ids.every((id) => (r[id] ?? 0) >= 2) || coordinator.child.exitCode !== null;
+      },
+      240_000,
+    );
+    coordinator.child.kill('SIGTERM');
+    assert.equal(await exitCode(coordinator, 'the coordinator'), 143, coordinator.stderr());
+    const said = coordinator.stderr();
+    assert.doesNotMatch(said, /failed|abandoned/i);
+    assert.match(said, /resume with: npx evoscale sweep /);
+    assert.deepEqual(shas(out), {}, 'the signal came before either trial ended');
+    const codec = new Packr({ moreTypes: true });
+    const before: Record<string, string[]> = {};
+    for (const id of ids) {
+      const stop = new RegExp(`trial ${id} stopped at step (\\d+); checkpoint written`).exec(said);
+      assert.ok(stop !== null, `${id} came back checkpointed\n${said}`);
+      const step = Number(stop[1]);
+      const checkpoint = readFileSync(join(out, 'exp2', id, 'checkpoints', 'latest.msgpack'));
+      assert.equal((codec.unpack(checkpoint) as { step: number }).step, step, 'the checkpoint stored is the stop');
+      const config = JSON.parse(readFileSync(join(out, 'exp2', id, 'config.json'), 'utf8')) as {
+        budget: { steps: number };
+      };
+      assert.ok(step < config.budget.steps, `${id} stopped at ${step} of ${config.budget.steps} steps`);
+      assert.match(worker.stderr(), new RegExp(`trial ${id} stopped at step ${step}`), 'the worker stopped it');
+      before[id] = readFileSync(join(out, 'exp2', id, 'metrics.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+    }
+    // Nothing left training on the worker: its trial folders are gone, and it is still up.
+    await waitFor('the worker to drop its trial folders', () => Object.keys(workerRecords(tmp)).length === 0, 30_000);
+    assert.equal(worker.child.exitCode, null, `the worker stays up\n${worker.stderr()}`);
+
+    const again = spawn(coordArgs);
+    await expectSuccess(again, 'the resumed sweep');
+    assert.doesNotMatch(again.stderr(), /failed/i);
+    assert.deepEqual(shas(out), want, 'every trial ends exactly as in the undisturbed run');
+    for (const id of ids) {
+      const after = readFileSync(join(out, 'exp2', id, 'metrics.jsonl'), 'utf8').split('\n');
+      // Records carry their wall-clock time: the same lines mean the steps before the stop were not redone.
+      assert.ok(
+        before[id].length >= 2 && before[id].every((l) => after.includes(l)),
+        `${id} resumed from the checkpoint the worker sent back`,
+      );
+    }
+    assert.deepEqual(tempFiles(out), []);
+    worker.kill9();
+  });
+
+  it('a worker stopped by SIGTERM sends its trials back checkpointed; another worker resumes them there', async () => {
+    const out = join(dir.path, 'leaving');
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const tmp = join(dir.path, 'leaving-tmp');
+    mkdirSync(tmp);
+    const coordinator = spawn(['sweep', file, '--out', out, '--bind', endpoint]);
+    const leaving = spawnCli(['worker', '--connect', endpoint, '--threads', '2', '--id', 'leaving'], {
+      ...env,
+      TMPDIR: tmp,
+    });
+    procs.push(leaving);
+    await waitFor(
+      'both trials past their first evaluations on the worker',
+      () => ids.every((id) => (workerRecords(tmp)[id] ?? 0) >= 2) || coordinator.child.exitCode !== null,
+      240_000,
+    );
+    leaving.child.kill('SIGTERM');
+    assert.equal(await exitCode(leaving, 'the leaving worker'), 143, leaving.stderr());
+    assert.doesNotMatch(leaving.stderr(), /failed|Terminating worker thread/, 'no trial cut short on the way out');
+    const said = (): string => coordinator.stderr();
+    for (const id of ids) {
+      await waitFor('the coordinator to store the checkpoint', () =>
+        new RegExp(`it stopped trial ${id} at step \\d+ \\(checkpoint kept\\)`).test(said()),
+      );
+    }
+    const before: Record<string, string[]> = {};
+    for (const id of ids) {
+      before[id] = readFileSync(join(out, 'exp2', id, 'metrics.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+    }
+    const next = spawn(['worker', '--connect', endpoint, '--threads', '2', '--id', 'next', '--exit-on-bye']);
+    await expectSuccess(coordinator, 'the sweep, finished by the next worker');
+    await exitCode(next, 'the next worker');
+    assert.doesNotMatch(said(), /failed/i);
+    assert.deepEqual(shas(out), want, 'every trial ends exactly as in the undisturbed run');
+    for (const id of ids) {
+      const after = readFileSync(join(out, 'exp2', id, 'metrics.jsonl'), 'utf8').split('\n');
+      assert.ok(
+        before[id].length >= 2 && before[id].every((l) => after.includes(l)),
+        `${id} resumed from the checkpoint the leaving worker sent back`,
+      );
+    }
+  });
+});
 
 describe('sweep: interrupted trials are reported as interrupted and resume', () => {
   let reference: Record<string, string>;

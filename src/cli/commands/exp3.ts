@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import { EXP3_DEFAULTS, validateExp3Config, type Exp3Config } from '../../experiments/exp3/config.js';
-import { countExp3Trials, loadExp3Episodes, runExp3 } from '../../experiments/exp3/run.js';
+import { countExp3Trials, loadExp3Episodes } from '../../experiments/exp3/run.js';
+import { runExp3InThread } from '../../experiments/exp3/in_thread.js';
 import { createProgress } from '../../experiments/progress.js';
 import { join } from 'node:path';
 import { parseBackend } from '../../worker/engine/backends.js';
@@ -87,10 +88,14 @@ export function registerExp3Options(run: Command): Command {
     .option('--synth-days <n>', `exp3 --data synthetic: simulated days (default ${EXP3_DEFAULTS.synthetic.days})`);
 }
 
-/** Runs experiment 3 from the run command's flags; prints the plan with --plan. */
+/**
+ * Runs experiment 3 from the run command's flags; prints the plan with --plan. Aborting `signal` stops it (the
+ * running trial checkpoints at its next step; SweepInterruptedError).
+ */
 export async function runExp3FromFlags(
   flags: Exp3Flags,
   io: { out: { write(s: string): unknown } } = { out: process.stdout },
+  signal?: AbortSignal,
 ): Promise<void> {
   const cfg = exp3ConfigFromFlags(flags);
   const out = flags.out ?? 'results';
@@ -102,7 +107,15 @@ export async function runExp3FromFlags(
     return;
   }
   const progress = createProgress(trials, process.stderr, Date.now, logger());
-  const { dir } = await runExp3(cfg, { out, resume: flags.resume ?? false, progress, command }, loaded);
-  progress.close();
+  let dir: string;
+  try {
+    ({ dir } = await runExp3InThread(
+      cfg,
+      { out, resume: flags.resume ?? false, progress, command, ...(signal !== undefined ? { signal } : {}) },
+      loaded,
+    ));
+  } finally {
+    progress.close();
+  }
   io.out.write(`experiment 3 done: ${dir}/report.md${cfg.data === 'synthetic' ? ' (synthetic players)' : ''}\n`);
 }

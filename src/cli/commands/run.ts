@@ -454,7 +454,8 @@ export function registerRunCommand(program: Command): void {
       }
       const release = flags.plan ? undefined : claim();
       try {
-        await runExp3FromFlags(flags);
+        if (flags.plan) await runExp3FromFlags(flags);
+        else await stoppable({ close: () => {} }, (signal) => runExp3FromFlags(flags, undefined, signal));
       } finally {
         release?.();
       }

@@ -29,9 +29,9 @@ interface WorkerFlags {
  */
 function reportingBackends(runner: TrialRunner, onBackend: (label: string) => void): TrialRunner {
   return {
-    async run(msg, onProgress) {
-      const out = await runner.run(msg, onProgress);
-      if (typeof out.summary.backend === 'string') onBackend(out.summary.backend);
+    async run(msg, onProgress, stop) {
+      const out = await runner.run(msg, onProgress, stop);
+      if ('summary' in out && typeof out.summary.backend === 'string') onBackend(out.summary.backend);
       return out;
     },
     close: () => runner.close(),

@@ -62,6 +62,11 @@ interface Replica {
   readonly replica: RunReplica;
 }
 
+/**
+ * How long a stopping worker waits for its trials to reach their next step and send their checkpoints back before
+ * it says bye anyway (within the 10 s a stop may take, SHUTDOWN_GRACE_MS).
+ */
+const TRIAL_STOP_WAIT_MS = 5000;
 const HELLO_BACKOFF_MIN_MS = 250;
 const HELLO_BACKOFF_MAX_MS = 5000;
 
@@ -77,15 +82,21 @@ export class WorkerClient {
   private readonly threads: number;
   private heartbeatMs: number;
   private welcomed = false;
+  /** The coordinator said bye and no coordinator has welcomed this worker since. */
+  private coordinatorLeft = false;
   private lastHeard = 0;
   private helloBackoff = HELLO_BACKOFF_MIN_MS;
   private nextHelloAt = 0;
   private busy = 0;
+  /** Trials running here, each with the switch that stops it at its next step. */
+  private readonly trialStops = new Map<string, AbortController>();
+  private readonly training = new Set<Promise<void>>();
   /** Renewed whenever the replicas are dropped, so the coordinator knows to assign runs again. */
   private session = randomUUID();
   private lastSent = 0;
   private work: Promise<void> = Promise.resolve();
   private stopped = false;
+  private stopping: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private resolveDone: () => void = () => {};
@@ -275,6 +286,7 @@ export class WorkerClient {
       case 'welcome':
         if (!this.welcomed) this.log(`admitted by ${msg.coordinatorId}`);
         this.welcomed = true;
+        this.coordinatorLeft = false;
         this.helloBackoff = HELLO_BACKOFF_MIN_MS;
         this.heartbeatMs = msg.heartbeatMs;
         return;
@@ -296,7 +308,10 @@ export class WorkerClient {
       case 'bye':
         this.log(`coordinator said bye (${msg.reason})`);
         this.welcomed = false;
+        this.coordinatorLeft = true;
         this.dropReplicas();
+        // Nobody waits for the trials still running: stop them (their folders have no one to go to).
+        this.stopTrials([...this.trialStops.keys()], 'the coordinator left');
         if (this.options.exitOnBye === true) void this.stop('coordinator finished');
         return;
       case 'assign':
@@ -311,11 +326,27 @@ export class WorkerClient {
           this.replicas.delete(msg.runId);
         });
         return;
-      case 'train':
-        void this.train(msg);
+      case 'train': {
+        const training = this.train(msg);
+        this.training.add(training);
+        void training.finally(() => this.training.delete(training));
+        return;
+      }
+      case 'stop':
+        this.stopTrials(msg.trialIds, msg.reason);
         return;
       default:
         this.log(`ignoring '${msg.type}' (not a coordinator message)`);
+    }
+  }
+
+  /** Asks trials running here to checkpoint at their next step; `train` then sends their folders back. */
+  private stopTrials(trialIds: readonly string[], reason: string): void {
+    for (const id of trialIds) {
+      const stop = this.trialStops.get(id);
+      if (stop === undefined || stop.signal.aborted) continue;
+      this.log(`stopping trial ${id} at its next step (${reason})`);
+      stop.abort();
     }
   }
 
@@ -396,32 +427,70 @@ export class WorkerClient {
       this.send({ type: 'error', code: 'trial_failed', message: 'this worker does not run trials', ref: msg.trialId });
       return;
     }
+    if (this.stopping !== undefined) {
+      // Crossed the stop on the wire: the bye that follows makes the coordinator give the trial to another worker.
+      this.log(`not starting trial ${msg.trialId}: this worker is stopping`);
+      return;
+    }
     this.busy++;
+    const stop = new AbortController();
+    this.trialStops.set(msg.trialId, stop);
     try {
-      const done = await runner.run(msg, (p) => {
-        this.send({
-          type: 'progress',
-          trialId: msg.trialId,
-          done: p.done,
-          total: p.total,
-          ...(p.loss !== undefined ? { loss: p.loss } : {}),
-        });
-        if (p.loss !== undefined) this.options.metrics?.sgdLoss.set({ trial: msg.trialId }, p.loss);
-      });
-      this.send({ type: 'trial_done', trialId: msg.trialId, summary: done.summary, files: done.files });
+      const done = await runner.run(
+        msg,
+        (p) => {
+          this.send({
+            type: 'progress',
+            trialId: msg.trialId,
+            done: p.done,
+            total: p.total,
+            ...(p.loss !== undefined ? { loss: p.loss } : {}),
+          });
+          if (p.loss !== undefined) this.options.metrics?.sgdLoss.set({ trial: msg.trialId }, p.loss);
+        },
+        stop.signal,
+      );
+      if ('stoppedAt' in done && this.coordinatorLeft) {
+        // Nobody waits for it any more (and the socket would hand it to the next coordinator, which never asked).
+        this.log(`trial ${msg.trialId} stopped at step ${done.stoppedAt}; its coordinator has left, folder dropped`);
+      } else if ('stoppedAt' in done) {
+        this.log(`trial ${msg.trialId} stopped at step ${done.stoppedAt}; its checkpoint goes back to the coordinator`);
+        this.send({ type: 'trial_stopped', trialId: msg.trialId, step: done.stoppedAt, files: done.files });
+      } else {
+        this.send({ type: 'trial_done', trialId: msg.trialId, summary: done.summary, files: done.files });
+      }
     } catch (e) {
       this.log(`trial ${msg.trialId} failed: ${(e as Error).message}`);
       this.send({ type: 'error', code: 'trial_failed', message: (e as Error).message, ref: msg.trialId });
     } finally {
       // A worker serves trials for ever: keeping each finished trial's series would grow without bound.
       this.options.metrics?.sgdLoss.remove({ trial: msg.trialId });
+      if (this.trialStops.get(msg.trialId) === stop) this.trialStops.delete(msg.trialId);
       this.busy--;
     }
   }
 
-  /** Says bye, stops the threads and closes the socket. */
-  async stop(reason = 'worker shutting down'): Promise<void> {
+  /**
+   * Stops its trials at their next step and sends their checkpoints back (waiting TRIAL_STOP_WAIT_MS at most), says
+   * bye, stops the threads and closes the socket.
+   */
+  stop(reason = 'worker shutting down'): Promise<void> {
+    // A signal and the coordinator's bye may both ask: one stop.
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  private async shutdown(reason: string): Promise<void> {
     if (this.stopped) return;
+    if (this.training.size > 0) {
+      this.stopTrials([...this.trialStops.keys()], reason);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.training]),
+        new Promise((r) => (timer = setTimeout(r, TRIAL_STOP_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     this.send({ type: 'bye', reason });
     await Promise.race([this.queue.flush(), new Promise((r) => setTimeout(r, 300))]);
     this.stopped = true;

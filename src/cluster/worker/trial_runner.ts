@@ -2,14 +2,14 @@
  * Runs whole trials (SGD baselines, small neuroevolution trials) for the coordinator: the trial's folder is
  * recreated in a temporary directory from the files sent (so a checkpoint resumes), the embedded trial executor
  * (the same one `run` and `sweep` use on one machine) trains it on a pool thread, and the finished folder is sent
- * back for the coordinator to store.
+ * back for the coordinator to store; a trial stopped on request comes back with its checkpoint instead.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { InvalidArgumentError } from '../../shared/errors.js';
 import type { JsonObject, TrainTrialMessage } from '../../shared/protocol/index.js';
-import type { TrialSpec } from '../../trials/trial.js';
+import { TrialStoppedError, type TrialSpec, type TrialSummary } from '../../trials/trial.js';
 import { isTempFile } from '../../platform/atomic_file.js';
 import { embeddedTrialExecutor } from '../../trials/executor.js';
 import type { BackendName } from '../../worker/engine/backends.js';
@@ -27,8 +27,19 @@ export interface TrialOutput {
   readonly files: Record<string, Uint8Array>;
 }
 
+/** A trial stopped on request at `stoppedAt`: its folder, checkpoint included, to resume from. */
+export interface StoppedTrialOutput {
+  readonly stoppedAt: number;
+  readonly files: Record<string, Uint8Array>;
+}
+
 export interface TrialRunner {
-  run(msg: TrainTrialMessage, onProgress: (p: TrialProgress) => void): Promise<TrialOutput>;
+  /** Runs the trial; aborting `stop` makes it checkpoint at its next step and come back as a StoppedTrialOutput. */
+  run(
+    msg: TrainTrialMessage,
+    onProgress: (p: TrialProgress) => void,
+    stop?: AbortSignal,
+  ): Promise<TrialOutput | StoppedTrialOutput>;
   close(): Promise<void>;
 }
 
@@ -91,15 +102,26 @@ function lastLoss(dir: string): number | undefined {
 export function createTrialRunner(threads: number, autoBackend: BackendName = 'auto'): TrialRunner {
   const executor = embeddedTrialExecutor(Math.max(1, threads), autoBackend);
   return {
-    async run(msg, onProgress) {
+    async run(msg, onProgress, stop) {
       const spec = checkTrialSpec(msg.trial, msg.trialId);
       const dir = mkdtempSync(join(tmpdir(), 'evoscale-trial-'));
       try {
         writeFolder(dir, msg.files);
-        const summary = await executor.run(spec, dir, (p) => {
-          const loss = lastLoss(dir);
-          onProgress({ done: p.done, total: p.total, ...(loss !== undefined ? { loss } : {}) });
-        });
+        let summary: TrialSummary;
+        try {
+          summary = await executor.run(
+            spec,
+            dir,
+            (p) => {
+              const loss = lastLoss(dir);
+              onProgress({ done: p.done, total: p.total, ...(loss !== undefined ? { loss } : {}) });
+            },
+            stop,
+          );
+        } catch (err) {
+          if (err instanceof TrialStoppedError) return { stoppedAt: err.step, files: readFolder(dir) };
+          throw err;
+        }
         return { summary: JSON.parse(JSON.stringify(summary)) as JsonObject, files: readFolder(dir) };
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import type {
   ProgressMessage,
   ShardResultMessage,
   TrialDoneMessage,
+  TrialStoppedMessage,
 } from '../../shared/protocol/index.js';
 import { SlotLostError, type EvaluatorSlot, type ShardJob, type ShardOutcome } from '../slot.js';
 import type { ShardAuditor } from '../guard/audit.js';
@@ -22,6 +23,21 @@ import { PROBATION_SHARDS } from '../guard/audit.js';
 export class RemoteEvaluationError extends EvoscaleError {
   constructor(workerId: string, message: string) {
     super(`worker ${workerId}: ${message}`, 'REMOTE_EVALUATION');
+  }
+}
+
+/** A worker stopped a trial before its end and sent back its folder, checkpoint included, to resume from. */
+export class RemoteTrialStoppedError extends EvoscaleError {
+  constructor(
+    readonly workerId: string,
+    readonly trialId: string,
+    readonly step: number,
+    readonly files: Readonly<Record<string, Uint8Array>>,
+  ) {
+    super(
+      `trial ${trialId} stopped at step ${step} on worker ${workerId}; checkpoint sent back`,
+      'REMOTE_TRIAL_STOPPED',
+    );
   }
 }
 
@@ -72,6 +88,10 @@ export class RemoteWorker implements EvaluatorSlot {
   /** Shards answered and accepted so far (the first PROBATION_SHARDS are always audited). */
   private accepted = 0;
   private readonly bounds = new Map<string, FitnessBounds>();
+  /** Trials this coordinator told the worker to stop. */
+  private readonly stopsAsked = new Set<string>();
+  /** It stopped a trial nobody asked it to stop: it is shutting down, so it gets no new trial. */
+  private leaving = false;
 
   constructor(
     readonly id: string,
@@ -96,6 +116,11 @@ export class RemoteWorker implements EvaluatorSlot {
 
   alive(): boolean {
     return this.live;
+  }
+
+  /** Alive and not on its way out: new trials may go to it. */
+  acceptsTrials(): boolean {
+    return this.live && !this.leaving;
   }
 
   /** Shards and trials in hand. */
@@ -277,7 +302,42 @@ export class RemoteWorker implements EvaluatorSlot {
     const t = this.trials.get(msg.trialId);
     if (t === undefined) return;
     this.trials.delete(msg.trialId);
+    this.stopsAsked.delete(msg.trialId);
     t.resolve(msg);
+  }
+
+  /** The worker stopped a trial before its end (asked to, or leaving): its run rejects with the folder sent back. */
+  onTrialStopped(msg: TrialStoppedMessage): void {
+    const t = this.trials.get(msg.trialId);
+    if (t === undefined) return;
+    this.trials.delete(msg.trialId);
+    if (!this.stopsAsked.delete(msg.trialId)) this.leaving = true;
+    t.reject(new RemoteTrialStoppedError(this.id, msg.trialId, msg.step, msg.files));
+  }
+
+  /**
+   * Tells the worker to stop these of its trials at their next step and send their folders back; a trial whose
+   * folder has not come back within `waitMs` is given up (rejected), to resume from the last checkpoint stored here.
+   */
+  stopTrials(trialIds: readonly string[], reason: string, waitMs: number): void {
+    const held = trialIds.filter((id) => this.trials.has(id));
+    if (held.length === 0 || !this.live) return;
+    const asked = new Map(held.map((id) => [id, this.trials.get(id) as PendingTrial]));
+    for (const id of held) this.stopsAsked.add(id);
+    this.link.send(this, { type: 'stop', trialIds: held, reason });
+    const timer = setTimeout(() => {
+      for (const [id, t] of asked) {
+        if (this.trials.get(id) !== t) continue;
+        this.trials.delete(id);
+        t.reject(
+          new RemoteEvaluationError(
+            this.id,
+            `trial ${id}: no checkpoint came back within ${waitMs / 1000} s of the stop`,
+          ),
+        );
+      }
+    }, waitMs);
+    timer.unref();
   }
 
   /** Declares the worker gone: every shard and trial it held is rejected with SlotLostError. */

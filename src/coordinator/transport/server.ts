@@ -325,12 +325,13 @@ export class CoordinatorServer {
     if (type === 'result') {
       // Only as large as the largest shard this peer holds: 8 bytes a value plus headers.
       maxBytes = admitted ? RESULT_FRAME_OVERHEAD + 8 * worker.largestShardRows() : SMALL_FRAME;
-    } else if (type === 'trial_done') {
+    } else if (type === 'trial_done' || type === 'trial_stopped') {
       maxBytes = admitted && worker.trialCount() > 0 ? this.maxFrameBytes : SMALL_FRAME;
     } else if (
       type === 'assign' ||
       type === 'evaluate' ||
       type === 'train' ||
+      type === 'stop' ||
       type === 'welcome' ||
       type === 'release'
     ) {
@@ -397,6 +398,9 @@ export class CoordinatorServer {
         return;
       case 'trial_done':
         worker.onTrialDone(msg);
+        return;
+      case 'trial_stopped':
+        worker.onTrialStopped(msg);
         return;
       case 'bye':
         worker.lose(`said bye (${msg.reason})`);

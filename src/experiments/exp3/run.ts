@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { expMlp } from '../../shared/model/mlp.js';
 import { datasetEnvSpec } from '../../shared/data/envs.js';
-import { InvalidArgumentError } from '../../shared/errors.js';
+import { EvoscaleError, InvalidArgumentError } from '../../shared/errors.js';
 import {
   labelledRows,
   medianTestCl,
@@ -23,7 +23,14 @@ import { loadBackend, type LoadedBackend } from '../../worker/engine/backends.js
 import type { RunExperimentOptions } from '../exp1.js';
 import { writeJsonAtomic } from '../../platform/atomic_file.js';
 import { TrialDirectory } from '../../trials/results.js';
-import { runTrial, type TrialFolder, type TrialSpec, type TrialSummary } from '../../trials/trial.js';
+import {
+  runTrial,
+  TrialStoppedError,
+  type TrialFolder,
+  type TrialSpec,
+  type TrialSummary,
+} from '../../trials/trial.js';
+import { SweepInterruptedError } from '../../coordinator/sweep/run_sweep.js';
 import {
   HUMANLIKE_EPISODES,
   HUMANLIKE_GENERATIONS,
@@ -152,12 +159,27 @@ function trialSpec(cfg: Exp3Config, plan: Exp3TrialPlan, data: ParticipantEnvDat
   };
 }
 
+/** Asked to stop before a trial started: nothing to checkpoint. */
+class StoppedBetweenTrials extends EvoscaleError {
+  constructor() {
+    super('stopped between trials', 'STOPPED');
+  }
+}
+
+/** How experiment 3 is asked to stop: read after every step of the running trial and before each trial starts. */
+export interface Exp3StopOptions {
+  /** True stops the run: the running trial checkpoints at its next step, no other trial starts. */
+  shouldStop?: () => boolean;
+}
+
 /** Trains and evaluates the models of one participant × env (resuming finished or checkpointed trials). */
 export function runPair(
   cfg: Exp3Config,
   data: ParticipantEnvData,
   dir: string,
-  opts: Pick<RunExperimentOptions, 'resume' | 'progress' | 'workers'> & { backend?: LoadedBackend },
+  opts: Pick<RunExperimentOptions, 'resume' | 'progress' | 'workers'> & {
+    backend?: LoadedBackend;
+  } & Exp3StopOptions,
 ): Exp3PairResult {
   const human = testEpisodes(data);
   const cl = medianTestCl(data);
@@ -170,8 +192,10 @@ export function runPair(
     rows.test = test.n;
     const spec = trialSpec(cfg, plan, data, train.n);
     const tdir: TrialFolder = new TrialDirectory(join(dir, 'trials', plan.id));
+    if (opts.shouldStop?.() === true && tdir.summary() === undefined) throw new StoppedBetweenTrials();
     const summary: TrialSummary = runTrial(spec, { train, test }, tdir, {
       resume: opts.resume,
+      ...(opts.shouldStop !== undefined ? { shouldStop: opts.shouldStop } : {}),
       ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
       // Trials run one at a time here: a GA/ES generation splits its population over every thread.
       threads: Math.max(1, opts.workers ?? availableParallelism()),
@@ -266,7 +290,7 @@ export function countExp3Trials(cfg: Exp3Config, episodes: readonly HumanEpisode
 /** Runs experiment 3 end to end: data, trials, matched episodes, statistics, figures, aggregate.json, report.md. */
 export async function runExp3(
   cfg: Exp3Config,
-  opts: RunExperimentOptions,
+  opts: RunExperimentOptions & Exp3StopOptions,
   loaded?: { episodes: HumanEpisode[]; source: string },
 ): Promise<{ dir: string; pairs: Exp3PairResult[] }> {
   validateExp3Config(cfg);
@@ -282,13 +306,30 @@ export async function runExp3(
     trials: pairs.flatMap((p) => planPair(cfg, p.participant, p.envId).map((t) => t.id)),
   });
   const backend = await loadBackend(cfg.backend);
+  const signal = opts.signal;
+  const asked = opts.shouldStop;
+  const shouldStop =
+    signal !== undefined || asked !== undefined
+      ? (): boolean => signal?.aborted === true || asked?.() === true
+      : undefined;
   const results: Exp3PairResult[] = [];
-  for (const p of pairs) {
-    const data = prepareParticipantEnv(episodes, p.participant, p.envId, {
-      gapMinutes: cfg.gapMinutes,
-      testFraction: cfg.testFraction,
-    });
-    results.push(runPair(cfg, data, dir, { ...opts, backend }));
+  try {
+    for (const p of pairs) {
+      const data = prepareParticipantEnv(episodes, p.participant, p.envId, {
+        gapMinutes: cfg.gapMinutes,
+        testFraction: cfg.testFraction,
+      });
+      results.push(runPair(cfg, data, dir, { ...opts, backend, ...(shouldStop ? { shouldStop } : {}) }));
+    }
+  } catch (err) {
+    if (!(err instanceof TrialStoppedError || err instanceof StoppedBetweenTrials)) throw err;
+    if (err instanceof TrialStoppedError) opts.progress.log(err.message, 'warn');
+    const ids = pairs.flatMap((p) => planPair(cfg, p.participant, p.envId).map((t) => t.id));
+    const finished = ids.filter((id) => new TrialDirectory(join(dir, 'trials', id)).summary() !== undefined).length;
+    const interrupted = err instanceof TrialStoppedError ? [`exp3/${err.trial}`] : [];
+    const where = err instanceof TrialStoppedError ? `; ${err.trial} checkpointed where it stopped` : '';
+    opts.progress.log(`exp3: stopped with ${finished} of ${ids.length} trials finished${where}`, 'warn');
+    throw new SweepInterruptedError(finished, ids.length, interrupted);
   }
   const env = { ...runEnvironment(0), backend: backendsThatRan(results.flatMap((p) => p.models)) };
   await writeExp3Outputs(dir, cfg, source, results, env, opts.command);

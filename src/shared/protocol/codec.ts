@@ -9,7 +9,13 @@
  * 64 MiB "hello" is refused before a single object is built.
  */
 import { Packr } from 'msgpackr';
-import { DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, type Message, type MessageType } from './messages.js';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  MAX_STOP_TRIALS,
+  PROTOCOL_VERSION,
+  type Message,
+  type MessageType,
+} from './messages.js';
 import { scanFrame } from './prescan.js';
 import { SchemaError } from './schema.js';
 import { validateMessage } from './validate.js';
@@ -34,8 +40,8 @@ const BIG = Number.MAX_SAFE_INTEGER;
 
 /**
  * Default limits per message type, generous for what honest peers send (a hello is ~150 bytes, a heartbeat ~40).
- * Large frames are only `assign` (a snapshot), `evaluate` (fitness vectors), `result`, `train` and `trial_done`
- * (a trial folder); their byte limit here is the absolute one, and a server narrows them per peer (a `result`
+ * Large frames are only `assign` (a snapshot), `evaluate` (fitness vectors), `result`, `train`, `trial_done` and
+ * `trial_stopped` (a trial folder); their byte limit here is the absolute one, and a server narrows them per peer (a `result`
  * only as large as the shards that peer holds).
  */
 export const DEFAULT_FRAME_LIMITS: Readonly<Record<MessageType, FrameLimits>> = {
@@ -52,6 +58,9 @@ export const DEFAULT_FRAME_LIMITS: Readonly<Record<MessageType, FrameLimits>> = 
   assign: { maxBytes: BIG, maxElements: 16_384, maxDepth: 16 },
   train: { maxBytes: BIG, maxElements: 1_000_000, maxDepth: 32 },
   trial_done: { maxBytes: BIG, maxElements: 1_000_000, maxDepth: 32 },
+  trial_stopped: { maxBytes: BIG, maxElements: 1_000_000, maxDepth: 32 },
+  // Ids of at most 200 ASCII characters (3 bytes of header each), a reason of up to 1000 characters of 4 bytes.
+  stop: { maxBytes: MAX_STOP_TRIALS * 203 + 8192, maxElements: MAX_STOP_TRIALS + 16, maxDepth: 2 },
 };
 
 /** Limits of a frame whose type is missing or unknown: room for a useful error, nothing more. */

@@ -136,6 +136,30 @@ export interface TrialDoneMessage {
   readonly files: Readonly<Record<string, Uint8Array>>;
 }
 
+/** Most trials one `stop` names: a worker runs at most as many trials at once as it has threads (≤ 4096). */
+export const MAX_STOP_TRIALS = 4096;
+
+/**
+ * coordinator → worker: stop these trials at their next step (the coordinator is stopping) and send each one's
+ * folder back, checkpoint included, as `trial_stopped`, so that the next run resumes where it stopped.
+ */
+export interface StopTrialsMessage {
+  readonly type: 'stop';
+  readonly trialIds: readonly string[];
+  readonly reason: string;
+}
+
+/**
+ * worker → coordinator: a trial stopped before its end (asked by `stop`, or the worker is shutting down) at `step`:
+ * every file of its results folder, its checkpoint included; never a summary.json (that marks a finished trial).
+ */
+export interface TrialStoppedMessage {
+  readonly type: 'trial_stopped';
+  readonly trialId: string;
+  readonly step: number;
+  readonly files: Readonly<Record<string, Uint8Array>>;
+}
+
 /** Either way: the sender is leaving (worker shutdown, coordinator finished). */
 export interface ByeMessage {
   readonly type: 'bye';
@@ -171,6 +195,8 @@ export type Message =
   | TrainTrialMessage
   | ProgressMessage
   | TrialDoneMessage
+  | StopTrialsMessage
+  | TrialStoppedMessage
   | ByeMessage
   | ErrorMessage;
 

@@ -1,7 +1,7 @@
 /** Runtime validation of decoded messages: every field checked, unknown fields and types refused. */
 import { resolveConfig } from '../algorithms/config.js';
 import type { AlgorithmConfig, EvolutionSnapshot } from '../algorithms/types.js';
-import type { Message, MessageType } from './messages.js';
+import { MAX_STOP_TRIALS, type Message, type MessageType } from './messages.js';
 import { runSpec } from './run_spec.js';
 import {
   anyNumber,
@@ -105,6 +105,10 @@ const shapes: { [T in MessageType]: Check<Message> } = {
     'v',
   ]),
   trial_done: object({ type: literal('trial_done'), trialId: id, summary: jsonObject, files }, ['v']),
+  stop: object({ type: literal('stop'), trialIds: array(id, MAX_STOP_TRIALS), reason: str(1000) }, ['v']),
+  trial_stopped: object({ type: literal('trial_stopped'), trialId: id, step: int(0, Number.MAX_SAFE_INTEGER), files }, [
+    'v',
+  ]),
   bye: object({ type: literal('bye'), reason: str(1000) }, ['v']),
   error: object(
     {
@@ -140,6 +144,10 @@ function checkConsistency(msg: Message): void {
         throw new SchemaError(`tells[${i}].generation`, 'consecutive generations, oldest first');
       }
     }
+  }
+  if (msg.type === 'trial_stopped' && Object.prototype.hasOwnProperty.call(msg.files, 'summary.json')) {
+    // Stored as sent, it would mark the trial finished: a stopped trial must not pass for a finished one.
+    throw new SchemaError('files.summary.json', 'no summary.json in a stopped trial (a finished one is a trial_done)');
   }
   if (msg.type === 'assign' && msg.snapshot !== null) {
     const s = msg.snapshot;

@@ -75,6 +75,13 @@ const samples: Message[] = [
     summary: { paramsSha256: 'ab' },
     files: { 'summary.json': new Uint8Array([123, 125]) },
   },
+  { type: 'stop', trialIds: ['t1', 't2'], reason: 'the coordinator is stopping' },
+  {
+    type: 'trial_stopped',
+    trialId: 't1',
+    step: 1234,
+    files: { 'checkpoints/latest.msgpack': new Uint8Array([1, 2, 3]), 'metrics.jsonl': new Uint8Array([10]) },
+  },
   { type: 'bye', reason: 'shutdown' },
   { type: 'error', code: 'unknown_run', message: 'no replica', ref: '3' },
 ];
@@ -160,6 +167,32 @@ describe('protocol frames', () => {
     const r = decodeFrame(encodeMessage({ ...(samples[5] as Extract<Message, { type: 'result' }>), end: 4 }));
     assert.equal(r.ok, false);
     assert.match(!r.ok ? r.detail : '', /fitness/);
+  });
+
+  it('refuses a stopped trial that carries a summary.json (it would pass for a finished one)', () => {
+    const r = decodeFrame(
+      encodeMessage({
+        type: 'trial_stopped',
+        trialId: 't1',
+        step: 5,
+        files: { 'summary.json': new Uint8Array([123]) },
+      }),
+    );
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.reason, 'invalid');
+    assert.match(!r.ok ? r.detail : '', /summary\.json/);
+  });
+
+  it('refuses a stop naming more trials than a worker can run, or ids that are not ids', () => {
+    const many = Array.from({ length: 4097 }, (_, i) => `t${i}`);
+    const tooMany = decodeFrame(encodeMessage({ type: 'stop', trialIds: many, reason: 'x' }));
+    assert.equal(tooMany.ok, false);
+    const badId = decodeFrame(packr.pack({ v: 1, type: 'stop', trialIds: ['../etc'], reason: 'x' }));
+    assert.equal(badId.ok, false);
+    assert.match(!badId.ok ? badId.detail : '', /trialIds\[0\]/);
+    const negative = decodeFrame(packr.pack({ v: 1, type: 'trial_stopped', trialId: 't', step: -1, files: {} }));
+    assert.equal(negative.ok, false);
+    assert.match(!negative.ok ? negative.detail : '', /step/);
   });
 
   it('refuses non-consecutive tells (a replica could not apply them)', () => {
