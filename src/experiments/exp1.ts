@@ -7,7 +7,7 @@ import { EXP1_MLP, paramCount, describeSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
-import { exp1FourPanel, renderVegaLite, scalingFitPanels } from '../plots/index.js';
+import { exp1FourPanel, loadRenderer, renderVegaLite, scalingFitPanels } from '../plots/index.js';
 import { EXP1_FIT_METRICS, exp1FitTable, fitExp1Curves, powerLawFinding, type Exp1CurveFit } from './exp1_fits.js';
 import { departuresSection, exp1Departures } from './protocol_departures.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
@@ -126,6 +126,8 @@ async function runPlanned1(
     trials: plan.map((p) => p.spec.id),
   });
   const env = runEnvironment(opts.workers ?? 0, 'cpu', opts.cluster?.endpoint);
+  // The figures' renderer loads on this thread while the trials run on theirs (a failure shows at the first figure).
+  loadRenderer().catch(() => undefined);
   const summaries = await runTrials(
     plan.map((p) => p.spec),
     join(dir, 'trials'),
