@@ -7,13 +7,13 @@ import { EXP1_MLP, paramCount, describeSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { EXPERIMENT1_SUBSET_SIZES, EXPERIMENT1_TEST_SIZE } from '../shared/data/splits.js';
-import { exp1FourPanel, loadRenderer, renderVegaLite, scalingFitPanels } from '../plots/index.js';
+import { exp1FourPanel, renderVegaLite, scalingFitPanels } from '../plots/index.js';
 import { EXP1_FIT_METRICS, exp1FitTable, fitExp1Curves, powerLawFinding, type Exp1CurveFit } from './exp1_fits.js';
 import { departuresSection, exp1Departures } from './protocol_departures.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
-import type { ProgressSink } from './progress.js';
+import { preloadingRenderer, type ProgressSink } from './progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { runTrials } from './runner.js';
 import { discardIfNothingRan } from './results_dir.js';
@@ -126,15 +126,13 @@ async function runPlanned1(
     trials: plan.map((p) => p.spec.id),
   });
   const env = runEnvironment(opts.workers ?? 0, 'cpu', opts.cluster?.endpoint);
-  // The figures' renderer loads on this thread while the trials run on theirs (a failure shows at the first figure).
-  loadRenderer().catch(() => undefined);
   const summaries = await runTrials(
     plan.map((p) => p.spec),
     join(dir, 'trials'),
     {
       workers: opts.workers,
       resume: opts.resume,
-      progress: opts.progress,
+      progress: preloadingRenderer(opts.progress),
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
       ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
     },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expMlp, describeSpec } from '../shared/model/mlp.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import { BUILTIN_DATASETS } from '../data/builtin.js';
-import { exp2ErrorBars, exp2Facets, exp2FinalBars, exp2Lines, loadRenderer, renderVegaLite } from '../plots/index.js';
+import { exp2ErrorBars, exp2Facets, exp2FinalBars, exp2Lines, renderVegaLite } from '../plots/index.js';
 import type { Exp2ErrorRow, Exp2FacetRow } from '../plots/index.js';
 import { alignHistories, ci, fmtCi, groupBy, markdownTable } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
@@ -34,6 +34,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
 import { discardIfNothingRan } from './results_dir.js';
+import { preloadingRenderer } from './progress.js';
 import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
 import { loadBackend, parseBackend } from '../worker/engine/backends.js';
@@ -257,12 +258,10 @@ async function runPlanned2(
     trials: specs.map((s) => s.id),
   });
   const env = runEnvironment(opts.workers ?? 0, 'cpu', opts.cluster?.endpoint);
-  // The figures' renderer loads on this thread while the trials run on theirs (a failure shows at the first figure).
-  loadRenderer().catch(() => undefined);
   const summaries = await runTrials(specs, join(dir, 'trials'), {
     workers: opts.workers,
     resume: opts.resume,
-    progress: opts.progress,
+    progress: preloadingRenderer(opts.progress),
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
   });
