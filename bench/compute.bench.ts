@@ -12,10 +12,12 @@
  * 2 cores), PYTHON (default python3).
  *
  * Also: the generation rate inside a real exp2 trial (`runTrial` with exp2's GA/ES shape on LunarLander-sized
- * data: mini-batch draw, the engine pass, fitness statistics, `tell`, and test evaluations and checkpoints at the
- * default exp2 density), against the engine's rate for the same shape and thread count (target ≥ 90%) and
- * against the NumPy peer with one thread each (target ≥ 4×). BENCH_TRIAL_STEPS sets the trial's generations
- * (default 3000).
+ * data: mini-batch draw, the engine pass, fitness statistics, `tell`, test evaluations and checkpoints), against the
+ * engine's rate for the same shape and thread count (target ≥ 90%) and against the NumPy peer with one thread each
+ * (target ≥ 4×), two ways: the best fifth of a trial with exp2's density of test evaluations (windows), and the
+ * slope between a short and a long trial with exp2's fixed 20 evaluations (as issue 12 measured `run exp2` at 300
+ * and 6 000 generations), whose intercept is the trial's fixed cost. BENCH_TRIAL_STEPS sets the long trial's
+ * generations (default 3000; the short one runs a tenth).
  *
  * Timing rule, for both sides: the best of 5 windows of BENCH_SECONDS / 5 after a warm-up, so a busy
  * neighbour on a shared machine slows neither side's figure more than the other's.
@@ -148,55 +150,93 @@ interface Peer {
   results?: Record<string, PeerResult>;
 }
 
-/**
- * Generations per second inside a real exp2 trial (ga_adaptive_ce: simple_ga, adaptive σ, CE, P = 50, B = 32,
- * 8→50→4 tanh) on `threads` threads: the best of 5 windows of about a fifth of the trial each (a window spans
- * several test evaluations), and the whole trial's mean (its first evaluation included).
- */
-function trialGenerationsPerSecond(threads: number): { best: number; mean: number } {
+/** LunarLander-sized rows (90% of 384 000 train, 10% test), the same for every trial of the bench. */
+const trialData = (() => {
   const rng = CounterRng.from(2, RngPurpose.dataset);
-  // LunarLander-sized rows: 90% of 384 000 train, 10% test.
   const rows = (n: number) => ({
     x: rng.fillNormal(new Float32Array(n * spec.inputs)),
     y: Int32Array.from({ length: n }, () => rng.nextInt(spec.outputs)),
     n,
   });
-  const data = { train: rows(345_600), test: rows(38_400) };
-  const trial: TrialSpec = {
+  return { train: rows(345_600), test: rows(38_400) };
+})();
+
+/** exp2's ga_adaptive_ce trial (simple_ga, adaptive σ, CE, P = 50, B = 32, 8→50→4 tanh) for `steps` generations. */
+function exp2Trial(steps: number, evalPoints: number): TrialSpec {
+  return {
     experiment: 'exp2',
     id: 'bench_ga_adaptive_ce',
     envId: 'LunarLander-v3',
     dataset: 'lunarlander',
-    trainSet: { fraction: 0.9, rows: data.train.n },
+    trainSet: { fraction: 0.9, rows: trialData.train.n },
     split: { kind: 'exp2', seed: 0, testFraction: 0.1 },
     method: EXP2_METHODS.ga_adaptive_ce,
     model: spec,
     seed: 0,
-    budget: { steps: TRIAL_STEPS },
-    evalPoints: Math.max(1, Math.round(TRIAL_STEPS * EXP2_EVAL_POINTS_PER_GENERATION)),
+    budget: { steps },
+    evalPoints,
     evalEpisodes: 0,
     checkpointEvery: 2,
   };
+}
+
+/** Runs a trial in a fresh folder; returns its wall seconds and its progress marks. */
+function timeTrial(
+  trial: TrialSpec,
+  threads: number,
+): { seconds: number; marks: { at: number; step: number }[]; steps: number } {
   const dir = mkdtempSync(join(tmpdir(), 'evoscale-bench-trial-'));
   try {
-    // Progress comes every 64 generations; windows are runs of whole progress intervals.
     const marks: { at: number; step: number }[] = [];
+    const steps = trial.budget.steps ?? 0;
     const started = performance.now();
-    const summary = runTrial(trial, data, new TrialDirectory(dir), {
+    runTrial(trial, trialData, new TrialDirectory(dir), {
       threads,
-      onProgress: (done) => marks.push({ at: performance.now(), step: Math.round(done * TRIAL_STEPS) }),
+      onProgress: (done) => marks.push({ at: performance.now(), step: Math.round(done * steps) }),
     });
-    const per = Math.max(1, Math.floor(marks.length / WINDOWS));
-    let best = 0;
-    for (let w = 0; w + per < marks.length; w += per) {
-      const a = marks[w];
-      const b = marks[w + per];
-      best = Math.max(best, (b.step - a.step) / ((b.at - a.at) / 1000));
-    }
-    return { best, mean: summary.steps / ((performance.now() - started) / 1000) };
+    return { seconds: (performance.now() - started) / 1000, marks, steps };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Generations per second inside a real exp2 trial on `threads` threads, two ways:
+ * - `best`: the best of 5 windows of about a fifth of a trial with exp2's density of test evaluations (20 per
+ *   12 000 generations), so each window pays its share of evaluations and checkpoints; `mean` is that trial's
+ *   whole mean (its first evaluation included);
+ * - `slope`: as issue 12 measured `run exp2` (300 and 6 000 generations, 20 evaluations each): trials of
+ *   TRIAL_STEPS / 10 and TRIAL_STEPS generations with exp2's fixed 20 evaluation points, the rate being the
+ *   extra generations over the extra time (best of 2 of each) and `fixedSeconds` the short trial's time less its
+ *   generations at that rate: the trial's cost that does not grow with its budget (engine start, 21 test
+ *   evaluations, checkpoints, summary).
+ */
+function trialGenerationsPerSecond(threads: number): {
+  best: number;
+  mean: number;
+  slope: number;
+  fixedSeconds: number;
+} {
+  const windowed = timeTrial(
+    exp2Trial(TRIAL_STEPS, Math.max(1, Math.round(TRIAL_STEPS * EXP2_EVAL_POINTS_PER_GENERATION))),
+    threads,
+  );
+  // Progress comes every 64 generations; windows are runs of whole progress intervals.
+  const marks = windowed.marks;
+  const per = Math.max(1, Math.floor(marks.length / WINDOWS));
+  let best = 0;
+  for (let w = 0; w + per < marks.length; w += per) {
+    const a = marks[w];
+    const b = marks[w + per];
+    best = Math.max(best, (b.step - a.step) / ((b.at - a.at) / 1000));
+  }
+  const shortSteps = Math.max(1, Math.round(TRIAL_STEPS / 10));
+  const bestOf = (steps: number): number =>
+    Math.min(timeTrial(exp2Trial(steps, 20), threads).seconds, timeTrial(exp2Trial(steps, 20), threads).seconds);
+  const short = bestOf(shortSteps);
+  const long = bestOf(TRIAL_STEPS);
+  const slope = (TRIAL_STEPS - shortSteps) / Math.max(1e-9, long - short);
+  return { best, mean: windowed.steps / windowed.seconds, slope, fixedSeconds: short - shortSteps / slope };
 }
 
 function runPeer(populations: readonly number[] = POPULATIONS, oneThread = false): Peer {
@@ -289,10 +329,14 @@ const trialRows = [
     threads: 1,
     trialGensPerS: trialSingle.best,
     trialMeanGensPerS: trialSingle.mean,
+    trialSlopeGensPerS: trialSingle.slope,
+    trialFixedSeconds: trialSingle.fixedSeconds,
     referenceGensPerS: engineOne,
     ratio: share(trialSingle.best, engineOne),
+    slopeRatio: share(trialSingle.slope, engineOne),
     target: `>= ${TRIAL_TARGET_SHARE * 100}% of engine`,
     pass: engineOne === null ? null : trialSingle.best >= TRIAL_TARGET_SHARE * engineOne,
+    slopePass: engineOne === null ? null : trialSingle.slope >= TRIAL_TARGET_SHARE * engineOne,
   },
   ...(THREADS > 1
     ? [
@@ -301,10 +345,14 @@ const trialRows = [
           threads: THREADS,
           trialGensPerS: trialPooled.best,
           trialMeanGensPerS: trialPooled.mean,
+          trialSlopeGensPerS: trialPooled.slope,
+          trialFixedSeconds: trialPooled.fixedSeconds,
           referenceGensPerS: engineAll,
           ratio: share(trialPooled.best, engineAll),
+          slopeRatio: share(trialPooled.slope, engineAll),
           target: `>= ${TRIAL_TARGET_SHARE * 100}% of engine`,
           pass: engineAll === null ? null : trialPooled.best >= TRIAL_TARGET_SHARE * engineAll,
+          slopePass: engineAll === null ? null : trialPooled.slope >= TRIAL_TARGET_SHARE * engineAll,
         },
       ]
     : []),
@@ -313,10 +361,14 @@ const trialRows = [
     threads: 1,
     trialGensPerS: trialSingle.best,
     trialMeanGensPerS: trialSingle.mean,
+    trialSlopeGensPerS: trialSingle.slope,
+    trialFixedSeconds: trialSingle.fixedSeconds,
     referenceGensPerS: numpyOne,
     ratio: share(trialSingle.best, numpyOne),
+    slopeRatio: share(trialSingle.slope, numpyOne),
     target: `>= ${TRIAL_TARGET_NUMPY}x NumPy`,
     pass: numpyOne === null ? null : trialSingle.best >= TRIAL_TARGET_NUMPY * numpyOne,
+    slopePass: numpyOne === null ? null : trialSingle.slope >= TRIAL_TARGET_NUMPY * numpyOne,
   },
 ];
 
@@ -355,18 +407,42 @@ const printTable = (t: string[][]): void => {
   for (const row of t) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
 };
 printTable(table);
+const ratioText = (r: (typeof trialRows)[number], v: number | null): string =>
+  v === null ? '-' : r.target.includes('%') ? pct(v) : `${v.toFixed(2)}x`;
+const met = (v: boolean | null): string => (v === null ? '-' : v ? 'yes' : 'NO');
 printTable([
-  ['inside a trial', 'trial gens/s (best window)', 'trial mean', 'reference gens/s', 'ratio', 'target', 'met'],
+  [
+    'inside a trial',
+    'windows gens/s',
+    'trial mean',
+    'slope gens/s',
+    'fixed s',
+    'reference gens/s',
+    'ratio windows',
+    'ratio slope',
+    'target',
+    'met (windows)',
+    'met (slope)',
+  ],
   ...trialRows.map((r) => [
     r.name,
     fmt(r.trialGensPerS, 1),
     fmt(r.trialMeanGensPerS, 1),
+    fmt(r.trialSlopeGensPerS, 1),
+    fmt(r.trialFixedSeconds, 2),
     fmt(r.referenceGensPerS, 1),
-    r.ratio === null ? '-' : r.target.includes('%') ? pct(r.ratio) : `${r.ratio.toFixed(2)}x`,
+    ratioText(r, r.ratio),
+    ratioText(r, r.slopeRatio),
     r.target,
-    r.pass === null ? '-' : r.pass ? 'yes' : 'NO',
+    met(r.pass),
+    met(r.slopePass),
   ]),
 ]);
+console.log(
+  "windows: best fifth of a trial with exp2's density of test evaluations (each window pays for one); slope: " +
+    'extra generations / extra time between a short and a long trial with 20 evaluations each (as run exp2 at two ' +
+    'budgets); fixed s: what a trial costs beyond its generations (engine start, 21 evaluations, checkpoints).',
+);
 console.log(
   `${sgd.name}: ${sgd.microsecondsPerStep.toFixed(1)} µs/step, ${(sgd.samplesPerS / 1e6).toFixed(2)} M samples/s, ` +
     `${sgd.gflops.toFixed(2)} GFLOP/s (target ${sgd.target}: ${sgd.pass ? 'met' : 'NOT met'})`,

@@ -4,15 +4,17 @@
  * copy (what it does now), cutting the trial's split, and the first test-set evaluation; then the same load
  * in a fresh worker thread, as a trial thread of `evoscale run` sees it. The split is timed twice: computing the
  * permutation (a thread's first trial of a seed) and from the thread's permutation cache (every later trial of that
- * seed). Each phase reports wall seconds and CPU seconds (the process's user + system time: on a loaded machine
+ * seed). Last, a whole one-generation exp2 trial through the embedded executor, on a fresh thread (a run's first
+ * trial: thread start, module loading, dataset, split, engine, first and last evaluations) and on a warm one.
+ * Each phase reports wall seconds and CPU seconds (the process's user + system time: on a loaded machine
  * wall time mostly measures waiting for a core). Prints a table and writes bench/results/trial_fixed_cost.json.
  *
  *   npm run build && node dist/bench/trial_fixed_cost.bench.js
  * Env: BENCH_DATASET (cartpole | lunarlander, default cartpole; generated on first use, which takes minutes),
  * BENCH_REPEATS (default 3; the best of them is reported).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +28,8 @@ import { cachedPermutation } from '../src/data/permutations.js';
 import { expMlp, initParams } from '../src/shared/model/mlp.js';
 import { CounterRng, RngPurpose } from '../src/shared/rng/philox.js';
 import { evaluateOnData } from '../src/trials/evaluate.js';
+import { embeddedTrialExecutor } from '../src/trials/executor.js';
+import { EXP2_DEFAULTS, planExp2 } from '../src/experiments/exp2.js';
 
 const NAME = process.env.BENCH_DATASET ?? 'cartpole';
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -95,6 +99,36 @@ const threadLoad = await best(
       w.once('error', reject);
     }),
 );
+// A whole exp2 trial of one generation (ga_adaptive_ce, 90%, one evaluation point: the first and last test-set
+// evaluations) through the embedded executor, as `run exp2 --workers 1` runs it: on a fresh executor (a new thread:
+// its start, module loading, dataset, split, engine), and again on the same executor (a warm thread).
+const [oneGeneration] = planExp2({
+  ...EXP2_DEFAULTS,
+  datasets: [NAME],
+  fractions: [0.9],
+  methods: ['ga_adaptive_ce'],
+  neGenerations: 1,
+  evalPoints: 1,
+});
+const scratch = mkdtempSync(join(tmpdir(), 'evoscale-fixed-cost-'));
+let runs = 0;
+const trialOn = async (executor: ReturnType<typeof embeddedTrialExecutor>): Promise<void> => {
+  await executor.run(oneGeneration, join(scratch, String(runs++)), () => {});
+};
+const executorFirst = await best(async () => {
+  const executor = embeddedTrialExecutor(1);
+  try {
+    await trialOn(executor);
+  } finally {
+    await executor.close();
+  }
+});
+const warmExecutor = embeddedTrialExecutor(1);
+await trialOn(warmExecutor);
+const executorLater = await best(() => trialOn(warmExecutor));
+await warmExecutor.close();
+rmSync(scratch, { recursive: true, force: true });
+
 const before = phases.parquetDecode + phases.split + phases.firstEvaluation;
 const after = phases.binaryCopy + phases.split + phases.firstEvaluation;
 const laterTrial = phases.splitCached + phases.firstEvaluation;
@@ -126,6 +160,8 @@ const table = [
     cpu('splitCached', 'firstEvaluation'),
   ],
   ['a fresh thread: import + load (now)', threadLoad.toFixed(3), '-'],
+  ["one-generation exp2 trial, fresh executor thread (a run's first trial)", executorFirst.toFixed(3), '-'],
+  ['one-generation exp2 trial, same thread again (later trials)', executorLater.toFixed(3), '-'],
 ];
 const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
 for (const r of table) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
@@ -141,6 +177,8 @@ const out = {
   secondsBest: {
     ...phases,
     freshThreadLoad: threadLoad,
+    oneGenerationTrialFreshThread: executorFirst,
+    oneGenerationTrialWarmThread: executorLater,
     fixedBefore: before,
     fixedNow: after,
     fixedLaterTrial: laterTrial,

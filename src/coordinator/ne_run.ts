@@ -53,13 +53,19 @@ export interface NeRunOptions {
 
 /** Evaluates rows of a run's shared state somewhere other than the calling thread (the engine's thread pool). */
 export interface LocalEngine {
+  /** Threads a generation's rows are split over (default 1). */
+  readonly threads?: number;
   run(
     spec: NeRunSpec,
     specKey: string,
     state: EvolutionState,
     start: number,
     end: number,
-  ): Promise<{ readonly fitness: FitnessVector }>;
+  ): Promise<{
+    readonly fitness: FitnessVector;
+    /** Threads that shared the rows (default 1), so the placement rule prices one thread's cost per agent. */
+    readonly threads?: number;
+  }>;
 }
 
 export interface GenerationRecord {
@@ -197,16 +203,23 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
   const P = spec.populationSize;
 
   let localSeconds = 0;
+  /** Threads the local engine has shown it splits a generation over (1 until it has split one). */
+  let localThreads = 1;
   const evaluateLocally = async (fitness: FitnessVector, start: number, end: number): Promise<void> => {
     const t = performance.now();
-    const rows =
-      localEngine !== undefined
-        ? (await localEngine.run(spec, run.specKey, run.state, start, end)).fitness
-        : await ctx.evaluateRows(run.state, start, end);
-    fitness.set(rows, start);
+    let threads = 1;
+    if (localEngine !== undefined) {
+      const r = await localEngine.run(spec, run.specKey, run.state, start, end);
+      fitness.set(r.fitness, start);
+      threads = r.threads ?? 1;
+      localThreads = Math.max(localThreads, threads);
+    } else {
+      fitness.set(await ctx.evaluateRows(run.state, start, end), start);
+    }
     const took = (performance.now() - t) / 1000;
     localSeconds += took;
-    const c = took / Math.max(1, end - start);
+    // One thread's seconds per agent, the unit the placement rule and the cluster's measurements share.
+    const c = (took * threads) / Math.max(1, end - start);
     secondsPerAgent = secondsPerAgent === undefined ? c : 0.5 * c + 0.5 * secondsPerAgent;
   };
 
@@ -274,6 +287,7 @@ export async function runNe(spec: NeRunSpec, options: NeRunOptions = {}): Promis
             : preferLocal({
                 populationSize: P - start,
                 secondsPerAgent: c,
+                localThreads: localEngine?.threads ?? localThreads,
                 clusterThroughput: cluster.totalThroughput(),
                 clusterThreads,
                 overheadSeconds:

@@ -3,8 +3,8 @@
  * cluster. Sharding pays a fixed price per generation (messages, queues, the workers' replica updates), so a
  * generation whose whole evaluation is cheaper than that runs locally.
  *
- * The rule: evaluate locally iff  P·c  ≤  P·c / T + o, where c is the measured seconds per agent on one
- * thread, T the cluster's parallelism (its measured agents/s × c, i.e. threads' worth of work) and o the
+ * The rule: evaluate locally iff  P·c / L  ≤  P·c / T + o, where c is the measured seconds per agent on one
+ * thread, L the local engine's threads, T the cluster's parallelism (its measured agents/s × c, i.e. threads' worth of work) and o the
  * measured per-generation dispatch overhead (wall latency of a shard minus its compute time). Before o has been
  * measured the defaults below apply; they come from bench/distributed.bench.ts on loopback (see README,
  * "Local or sharded?"). The decision never changes results: every row's fitness is a pure function of the state.
@@ -25,6 +25,8 @@ export interface PlacementInputs {
   readonly populationSize: number;
   /** Measured seconds per agent evaluation on one thread. */
   readonly secondsPerAgent: number;
+  /** Threads the local engine splits a generation over (default 1). */
+  readonly localThreads?: number;
   /** Measured agents/s of the whole cluster (undefined: not measured yet). */
   readonly clusterThroughput: number | undefined;
   /** Threads of the alive slots (used while throughput is unmeasured). */
@@ -35,7 +37,7 @@ export interface PlacementInputs {
 
 /** Estimated seconds of one generation evaluated locally and on the cluster. */
 export function estimateGenerationSeconds(p: PlacementInputs): { local: number; cluster: number } {
-  const local = p.populationSize * p.secondsPerAgent;
+  const local = (p.populationSize * p.secondsPerAgent) / Math.max(1, p.localThreads ?? 1);
   const throughput = p.clusterThroughput ?? Math.max(1, p.clusterThreads) / Math.max(p.secondsPerAgent, 1e-12);
   return { local, cluster: p.populationSize / throughput + p.overheadSeconds };
 }

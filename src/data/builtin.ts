@@ -9,7 +9,6 @@ import { DatasetError } from '../shared/data/errors.js';
 import { DEFAULT_EXPERT_STEPS, generateExpertDataset } from '../shared/data/generate.js';
 import { cacheRoot } from './cache.js';
 import { readBinaryCache, writeBinaryCache } from './binary_cache.js';
-import { readParquetDataset, writeParquetDataset } from './parquet.js';
 
 export const BUILTIN_DATASETS: Readonly<Record<string, { envId: string; replaces: string }>> = {
   cartpole: { envId: 'CartPole-v1', replaces: 'hf:NathanGavenski/CartPole-v1' },
@@ -56,6 +55,8 @@ export async function loadBuiltinDataset(name: string, opts: BuiltinDatasetOptio
       return copy;
     }
     try {
+      // Loaded here, not at the top: a thread that reads the binary copy never needs the Parquet packages.
+      const { readParquetDataset } = await import('./parquet.js');
       const ds = await readParquetDataset(path, {
         envId: entry.envId,
         source,
@@ -74,6 +75,7 @@ export async function loadBuiltinDataset(name: string, opts: BuiltinDatasetOptio
     seed,
     onProgress: (d, t) => opts.onProgress?.('generate', d, t),
   });
+  const { writeParquetDataset } = await import('./parquet.js');
   await writeParquetDataset(ds, path, { onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   const out = { ...ds, meta: { ...ds.meta, source } };
   await writeBinaryCache(path, out, { cacheDir: root }).catch(() => undefined);

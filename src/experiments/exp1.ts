@@ -13,7 +13,7 @@ import { departuresSection, exp1Departures } from './protocol_departures.js';
 import { ci, fmtCi, groupBy, markdownTable, type Ci } from './aggregate.js';
 import { backendsThatRan, describeWhere, runEnvironment } from './environment.js';
 import { EXP1_METHODS, resolveMethods } from '../trials/methods.js';
-import type { ProgressSink } from './progress.js';
+import { preloadingRenderer, type ProgressSink } from './progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { runTrials } from './runner.js';
 import { discardIfNothingRan } from './results_dir.js';
@@ -132,7 +132,7 @@ async function runPlanned1(
     {
       workers: opts.workers,
       resume: opts.resume,
-      progress: opts.progress,
+      progress: preloadingRenderer(opts.progress),
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
       ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
     },

@@ -35,6 +35,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../platform/atomic_file.js';
 import { TrialDirectory } from '../trials/results.js';
 import { runTrials } from './runner.js';
 import { discardIfNothingRan } from './results_dir.js';
+import { preloadingRenderer } from './progress.js';
 import type { MetricRecord, TrialSpec, TrialSummary } from '../trials/trial.js';
 import { datasetEnvSpec } from '../shared/data/envs.js';
 import { loadBackend, parseBackend } from '../worker/engine/backends.js';
@@ -270,7 +271,7 @@ async function runPlanned2(
   const summaries = await runTrials(specs, join(dir, 'trials'), {
     workers: opts.workers,
     resume: opts.resume,
-    progress: opts.progress,
+    progress: preloadingRenderer(opts.progress),
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     ...(opts.cluster !== undefined ? { executor: opts.cluster.executor, metrics: opts.cluster.metrics } : {}),
   });

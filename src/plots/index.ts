@@ -1,5 +1,5 @@
 /** Figures: declarative Vega-Lite specs for experiments 1–3, rendered headless to SVG and PNG (Node only). */
-export { renderVegaLite, svgOfVegaLite, pngOfSvg, PlotRenderError, PNG_SCALE } from './render.js';
+export { renderVegaLite, svgOfVegaLite, pngOfSvg, PlotRenderError, PNG_SCALE, loadRenderer } from './render.js';
 export type { RenderedFigure } from './render.js';
 export { exp1FourPanel } from './exp1.js';
 export type { Exp1Row } from './exp1.js';

@@ -1,7 +1,7 @@
 /**
  * The determinism contract: the same run spec and seed give bit-identical final parameters (SHA-256) and
- * fitness histories with 1, 2 or 4 worker processes over ZeroMQ, with the embedded threads, and on the
- * local engine.
+ * fitness histories with 1, 2 or 4 worker processes over ZeroMQ, with the embedded threads, on the
+ * local engine, and on the coordinator's own threads.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -79,6 +79,22 @@ describe('a run gives the same result however it is evaluated', () => {
     process.env.EVOSCALE_CACHE = env.EVOSCALE_CACHE;
     const local = await runNe(run, { placement: 'local' });
     const s = await runWithWorkers(2, run);
+    assert.equal(s.paramsSha256, local.paramsSha256);
+    assert.deepEqual(s.fitnessHistory, local.fitnessHistory);
+  });
+
+  it("a dataset-fitness run on the coordinator's own 2 threads (--placement local) reproduces the local engine", async () => {
+    const run = datasetSpec({ runId: 'local-threads' });
+    process.env.EVOSCALE_CACHE = env.EVOSCALE_CACHE;
+    const local = await runNe(run, { placement: 'local' });
+    const out = join(dir.path, 'local-threads');
+    const file = writeSpec(dir.path, run, 'local-threads.json');
+    const args = ['coordinator', '--run', file, '--out', out, '--threads', '2', '--placement', 'local'];
+    const p = spawnCli(args, env);
+    procs.push(p);
+    await expectSuccess(p, 'coordinator evaluating on its own threads');
+    const s = summaryOf(out, run.runId);
+    assert.equal(s.generationsLocal, run.generations);
     assert.equal(s.paramsSha256, local.paramsSha256);
     assert.deepEqual(s.fitnessHistory, local.fitnessHistory);
   });

@@ -72,6 +72,21 @@ describe('local or sharded', () => {
     assert.ok(Math.abs(e.cluster - 0.502) < 1e-9);
   });
 
+  it('prices the local engine at its threads: as many local threads as the cluster has keep the generation local', () => {
+    // The generation above: 1 s on one thread; 0.5 s on the coordinator's 2 threads vs 0.5 s + 2 ms on 2 workers.
+    const p = {
+      populationSize: 1000,
+      secondsPerAgent: 1e-3,
+      localThreads: 2,
+      clusterThroughput: undefined,
+      clusterThreads: 2,
+      overheadSeconds: 0.002,
+    };
+    assert.ok(Math.abs(estimateGenerationSeconds(p).local - 0.5) < 1e-12);
+    assert.equal(preferLocal(p), true);
+    assert.equal(preferLocal({ ...p, clusterThreads: 8 }), false);
+  });
+
   it('uses the measured cluster throughput when there is one', () => {
     const p = {
       populationSize: 1000,

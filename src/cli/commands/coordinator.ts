@@ -14,7 +14,7 @@ import {
 } from '../../coordinator/launch.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { RunInterruptedError, runNe } from '../../coordinator/ne_run.js';
-import { ThreadPool } from '../../worker/runtime/thread_pool.js';
+import { OffThreadEngine } from '../../worker/runtime/off_thread_engine.js';
 import { DEFAULT_THREAD_OVERHEAD_SECONDS, type Placement } from '../../coordinator/placement.js';
 import { readRunSpecFile } from '../../coordinator/run_file.js';
 import { CoordinatorServer } from '../../coordinator/transport/server.js';
@@ -145,9 +145,9 @@ async function coordinatorAction(flags: CoordinatorFlags): Promise<void> {
     if (spec !== undefined) {
       const embedded = server === undefined ? createEmbeddedCluster(threads, { metrics, log: stderrLog }) : undefined;
       if (embedded !== undefined) closers.unshift(() => embedded.close());
-      // Generations placed locally run on this thread pool, so this thread keeps serving /metrics, heartbeats and
-      // new workers; one thread, because the placement rule prices the local engine at one thread.
-      const localEngine = new ThreadPool(1);
+      // Generations placed locally run on --threads threads of the engine's pool, off this thread, which keeps
+      // serving /metrics, heartbeats and new workers; the placement rule prices them at that many threads.
+      const localEngine = new OffThreadEngine(threads);
       closers.unshift(() => localEngine.close());
       const outDir = join(flags.out, spec.experiment, spec.runId);
       const result = await runNe(spec, {
@@ -254,7 +254,10 @@ export function addCoordinatorOptions(cmd: Command): Command {
         'serve remote workers on this ZeroMQ endpoint, e.g. tcp://0.0.0.0:5555 (default: embedded threads, no network)',
       )
       .option('--out <dir>', 'results folder', 'results')
-      .option('--threads <n>', `embedded threads (default: one per core, ${availableParallelism()} here)`)
+      .option(
+        '--threads <n>',
+        `threads for embedded workers and for generations evaluated on the coordinator itself (default: one per core, ${availableParallelism()} here)`,
+      )
       .option('--min-workers <n>', 'with --bind: wait for this many workers before starting', '1')
       .option(
         '--curve-secret <file>',

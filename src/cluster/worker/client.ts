@@ -23,7 +23,7 @@ import type { BackendName } from '../../worker/engine/index.js';
 import { buildRunContext } from '../../worker/runtime/run_context.js';
 import { RunReplica } from '../../worker/runtime/replica.js';
 import { specKey } from '../../worker/runtime/spec_key.js';
-import { ThreadPool } from '../../worker/runtime/thread_pool.js';
+import { OffThreadEngine } from '../../worker/runtime/off_thread_engine.js';
 import type { RuntimeMetrics } from '../../metrics/registry.js';
 import { RateLimitedLog } from '../net/rate_limited_log.js';
 import { SendQueue } from '../net/send_queue.js';
@@ -77,7 +77,7 @@ export class WorkerClient {
   private dealerSince = Date.now();
   private readonly notes: RateLimitedLog;
   private readonly queue: SendQueue<Uint8Array>;
-  private readonly pool: ThreadPool;
+  private readonly pool: OffThreadEngine;
   private readonly replicas = new Map<string, Promise<Replica>>();
   private readonly threads: number;
   private heartbeatMs: number;
@@ -119,7 +119,7 @@ export class WorkerClient {
       },
       1000,
     );
-    this.pool = new ThreadPool(this.threads, options.engineBackend ?? 'cpu');
+    this.pool = new OffThreadEngine(this.threads, options.engineBackend ?? 'cpu');
   }
 
   /**
@@ -396,7 +396,7 @@ export class WorkerClient {
       const { key, replica } = await pending;
       const state = replica.advance(msg.tells, msg.generation);
       const t0 = performance.now();
-      const { fitness } = await this.pool.runSplit(replica.ctx.spec, key, state, msg.start, msg.end);
+      const { fitness } = await this.pool.run(replica.ctx.spec, key, state, msg.start, msg.end);
       const seconds = (performance.now() - t0) / 1000;
       this.options.metrics?.evaluations.inc({ run: msg.runId, worker: this.workerId }, msg.end - msg.start);
       this.options.metrics?.shardLatency.observe({ worker: this.workerId }, seconds);

@@ -5,7 +5,6 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { CounterRng } from '../rng/philox.js';
-import { sampleRows } from '../model/mlp.js';
 
 type Labels = ArrayLike<number>;
 
@@ -113,9 +112,35 @@ export function sampledMacroF1(
   const n = labels.length;
   const pred = new Int32Array(n);
   const counts = new Float64Array(3 * k);
+  // Every trial draws from the same softmax: its terms are computed once, not once per trial (the same
+  // Math.exp values in the same order as `sampleRows`, so the same actions bit for bit).
+  const weights = new Float64Array(n * k);
+  const totals = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    let m = -Infinity;
+    for (let j = 0; j < k; j++) m = Math.max(m, logits[s * k + j]);
+    let z = 0;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(logits[s * k + j] - m);
+      weights[s * k + j] = e;
+      z += e;
+    }
+    totals[s] = z;
+  }
   let sum = 0;
   for (let t = 0; t < trials; t++) {
-    sampleRows(logits, n, k, rng, pred);
+    for (let s = 0; s < n; s++) {
+      let u = rng.nextFloat() * totals[s];
+      let a = k - 1;
+      for (let j = 0; j < k; j++) {
+        u -= weights[s * k + j];
+        if (u < 0) {
+          a = j;
+          break;
+        }
+      }
+      pred[s] = a;
+    }
     sum += macroF1Dense(labels, pred, k, counts);
   }
   return sum / trials;

@@ -13,6 +13,11 @@ export interface CpuEngineOptions {
    * by `shareState` are split over worker threads; others still run inline.
    */
   readonly threads?: number;
+  /**
+   * Run `evaluatePopulation` on `threads` worker threads while the caller's event loop stays free (a process
+   * that must keep answering heartbeats and /metrics while it evaluates); default false.
+   */
+  readonly background?: boolean;
 }
 
 export class CpuEngine implements EvaluationEngine {
@@ -21,7 +26,8 @@ export class CpuEngine implements EvaluationEngine {
 
   constructor(options: CpuEngineOptions = {}) {
     const threads = options.threads ?? 1;
-    this.pool = threads > 1 ? new CpuPool(threads) : undefined;
+    const background = options.background === true;
+    this.pool = threads > 1 || background ? new CpuPool(threads, { background }) : undefined;
   }
 
   /** Threads `evaluatePopulation` may use, the caller's included. */
@@ -43,6 +49,7 @@ export class CpuEngine implements EvaluationEngine {
    * so `tell` reuses them) and returns their fitness: one generation's ask and evaluation in one pass.
    */
   async evaluatePopulation(request: PopulationRequest): Promise<Float32Array> {
+    if (this.pool?.background === true) return this.pool.runAsync(request);
     return this.evaluatePopulationSync(request);
   }
 

@@ -62,9 +62,25 @@ function growShared<T extends Float32Array | Int32Array>(
   return make(new SharedArrayBuffer(Math.max(length, 2 * current.length) * 4));
 }
 
+export interface CpuPoolOptions {
+  /** All threads are workers; the caller awaits `runAsync` instead of working (default false). */
+  readonly background?: boolean;
+}
+
+/** `Atomics.waitAsync` (ES2024; Node ≥ 16), typed here because the project's lib is ES2023. */
+type WaitAsync = (
+  a: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
 export class CpuPool {
-  /** Threads that run shares, counting the caller's. */
+  /** Threads that run shares, counting the caller's unless the pool runs in the background. */
   readonly threads: number;
+  /** Whether every share runs on a worker thread (`runAsync`), the caller only waiting. */
+  readonly background: boolean;
   private readonly slots: Slot[];
   private readonly ctrl: Int32Array;
   private readonly ctrlF64: Float64Array;
@@ -82,14 +98,24 @@ export class CpuPool {
   private y = new Int32Array(new SharedArrayBuffer(4));
   private out = new Float32Array(new SharedArrayBuffer(4));
   private closed = false;
+  /** A `runAsync` is in flight: its shared buffers and counters are in use. */
+  private inFlight = false;
+  /** Worker threads (`threads`, less the caller's unless in the background). */
+  private readonly workers: number;
 
-  /** A pool of `threads` threads in all (default: the machine's available parallelism), the caller being one. */
-  constructor(threads: number = availableParallelism()) {
+  /**
+   * A pool of `threads` threads in all (default: the machine's available parallelism). The caller is one of them,
+   * unless `options.background`: then all `threads` are worker threads and the caller uses `runAsync`, its event
+   * loop free while they work (a coordinator or worker process that must keep answering heartbeats).
+   */
+  constructor(threads: number = availableParallelism(), options: CpuPoolOptions = {}) {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new InvalidArgumentError(`threads must be a positive integer (got ${threads}); use 1 to evaluate inline`);
     }
     this.threads = threads;
-    const workers = threads - 1;
+    this.background = options.background === true;
+    const workers = this.background ? threads : threads - 1;
+    this.workers = workers;
     // One slot per worker, then the pool-wide words (the claim counters).
     const sab = new SharedArrayBuffer((workers + 1) * CTRL_INTS * 4);
     this.ctrl = new Int32Array(sab);
@@ -100,7 +126,7 @@ export class CpuPool {
 
   private spawn(index: number, sab: SharedArrayBuffer): Slot {
     const { port1, port2 } = new MessageChannel();
-    const workerData = { ctrl: sab, base: index * CTRL_INTS, claims: claimIndex(this.threads - 1), port: port2 };
+    const workerData = { ctrl: sab, base: index * CTRL_INTS, claims: claimIndex(this.workers), port: port2 };
     const worker = startThread(workerModule(import.meta.url, './pool_worker'), { workerData, transferList: [port2] });
     const slot: Slot = { worker, port: port1, seq: 0 };
     worker.on('error', (e) => (slot.dead = `worker thread ${index} failed: ${e.message}`));
@@ -160,19 +186,118 @@ export class CpuPool {
 
   /**
    * Varies rows [start, end) of the state (as `askRows`, kept for `tell`) and returns their fitness,
-   * split over the pool's threads when the state is shared and the rows are many enough.
+   * split over the pool's threads when the state is shared and the rows are many enough. Blocks the caller,
+   * which works too (in a background pool, it only waits: use `runAsync` there).
    */
   run(req: PopulationRequest): Float32Array {
-    if (this.closed) throw new EnginePoolError('this engine was closed; create a new one');
-    const { start, end } = checkPopulationRequest(req);
+    const { start, end } = this.check(req);
     const rows = end - start;
     const result = new Float32Array(rows);
     const parts = Math.min(this.threads, Math.floor(rows / MIN_ROWS_PER_THREAD));
-    if (parts <= 1 || !CpuPool.canShare(req.state)) {
+    if (parts <= 1 || !CpuPool.canShare(req.state) || this.workers === 0 || this.inFlight) {
       varyAndEvaluateRows(req, start, end, result);
       return result;
     }
+    const callerWorks = !this.background;
+    const busy = this.dispatch(req, start, end, callerWorks ? parts - 1 : Math.min(parts, this.workers), callerWorks);
+    let failure: unknown;
+    if (callerWorks) {
+      try {
+        varyAndEvaluateClaimed(req, this.ctrl, claimIndex(this.workers), 'front', parts, MAX_CLAIM, this.out);
+      } catch (e) {
+        failure = e;
+        // Leave no rows for the workers to start on; they finish the ones they hold.
+        Atomics.store(this.ctrl, claimIndex(this.workers), 0);
+      }
+    }
+    busy.forEach((slot, i) => {
+      const b = i * CTRL_INTS;
+      const spinUntil = performance.now() + SPIN_MS;
+      while (Atomics.load(this.ctrl, b + CTRL.doneSeq) !== slot.seq && performance.now() < spinUntil);
+      const deadline = Date.now() + WORKER_TIMEOUT_MS;
+      for (;;) {
+        const done = Atomics.load(this.ctrl, b + CTRL.doneSeq);
+        if (done === slot.seq) break;
+        this.checkAlive(slot, i, deadline);
+        Atomics.wait(this.ctrl, b + CTRL.doneSeq, done, 1000);
+      }
+      failure ??= this.failureOf(slot, i);
+    });
+    if (failure !== undefined) throw failure;
+    result.set(this.out.subarray(start, end));
+    return result;
+  }
+
+  /**
+   * `run` without blocking the caller: every share runs on the pool's worker threads (all of them, for a
+   * background pool) while the caller's event loop keeps serving; the same rows and values as `run`. One call
+   * at a time per pool.
+   */
+  async runAsync(req: PopulationRequest): Promise<Float32Array> {
+    const { start, end } = this.check(req);
+    if (this.inFlight) throw new EnginePoolError('runAsync was called again before the previous call finished');
+    const rows = end - start;
+    const result = new Float32Array(rows);
+    const parts = Math.min(this.workers, Math.max(1, Math.floor(rows / MIN_ROWS_PER_THREAD)));
+    if (rows === 0 || parts < 1 || !CpuPool.canShare(req.state)) {
+      varyAndEvaluateRows(req, start, end, result);
+      return result;
+    }
+    // A pending Atomics.waitAsync does not keep the process alive; the (otherwise unref'd) threads at work do.
+    const busy = this.dispatch(req, start, end, parts, false);
+    this.inFlight = true;
+    for (const slot of busy) slot.worker.ref();
+    try {
+      let failure: unknown;
+      for (let i = 0; i < busy.length; i++) {
+        const slot = busy[i];
+        const b = i * CTRL_INTS;
+        const deadline = Date.now() + WORKER_TIMEOUT_MS;
+        for (;;) {
+          const done = Atomics.load(this.ctrl, b + CTRL.doneSeq);
+          if (done === slot.seq) break;
+          this.checkAlive(slot, i, deadline);
+          const w = waitAsync(this.ctrl, b + CTRL.doneSeq, done, 1000);
+          if (w.async) await w.value;
+        }
+        failure ??= this.failureOf(slot, i);
+      }
+      if (failure !== undefined) throw failure;
+      result.set(this.out.subarray(start, end));
+      return result;
+    } finally {
+      for (const slot of busy) slot.worker.unref();
+      this.inFlight = false;
+    }
+  }
+
+  private check(req: PopulationRequest): { start: number; end: number } {
+    if (this.closed) throw new EnginePoolError('this engine was closed; create a new one');
+    return checkPopulationRequest(req);
+  }
+
+  private checkAlive(slot: Slot, i: number, deadline: number): void {
+    if (slot.dead !== undefined || Date.now() > deadline) {
+      slot.dead ??= `worker thread ${i} did not answer within ${WORKER_TIMEOUT_MS / 1000} s`;
+      throw new EnginePoolError(slot.dead);
+    }
+  }
+
+  private failureOf(slot: Slot, i: number): EnginePoolError | undefined {
+    if (this.ctrl[i * CTRL_INTS + CTRL.status] === 0) return undefined;
+    const m = receiveMessageOnPort(slot.port)?.message as { message?: string } | undefined;
+    return new EnginePoolError(`worker thread ${i} failed: ${m?.message ?? 'unknown error'}`);
+  }
+
+  /**
+   * Hands rows [start, end) to the first `jobs` workers, which claim them from the shared counters (as the
+   * caller does when `callerWorks`, making `parts` = jobs + 1); the first worker claims from the back, where it
+   * drew normals ahead while the caller ran `tell`. Returns the slots that got a job.
+   */
+  private dispatch(req: PopulationRequest, start: number, end: number, jobs: number, callerWorks: boolean): Slot[] {
     for (const s of this.slots) if (s.dead !== undefined) throw new EnginePoolError(s.dead);
+    const rows = end - start;
+    const parts = jobs + (callerWorks ? 1 : 0);
     const { state, spec } = req;
     const d = spec.inputs;
     const n = req.n;
@@ -195,22 +320,21 @@ export class CpuPool {
       spec: this.specId(spec),
       config: this.idOf(state.config, (id) => ({ type: 'config', id, config: state.config })),
     };
-    // Every thread, the caller included, claims rows from the shared counters until none are left; the
-    // first worker claims from the back, where it drew normals ahead while this thread ran `tell`.
-    const claims = claimIndex(this.slots.length);
+    // Every thread claims rows from the shared counters until none are left.
+    const claims = claimIndex(this.workers);
     Atomics.store(this.ctrl, claims, rows);
     Atomics.store(this.ctrl, claims + 1, start);
     Atomics.store(this.ctrl, claims + 2, end);
     const busy: Slot[] = [];
-    for (let p = 1; p < parts; p++) {
-      const slot = this.slots[p - 1];
-      const b = (p - 1) * CTRL_INTS;
+    for (let p = 0; p < jobs; p++) {
+      const slot = this.slots[p];
+      const b = p * CTRL_INTS;
       const c = this.ctrl;
       c[b + CTRL.start] = start;
       c[b + CTRL.end] = end;
       c[b + CTRL.threads] = parts;
       c[b + CTRL.maxClaim] = MAX_CLAIM;
-      c[b + CTRL.fromBack] = p === 1 ? 1 : 0;
+      c[b + CTRL.fromBack] = p === 0 ? 1 : 0;
       c[b + CTRL.n] = n;
       c[b + CTRL.fitness] = FITNESS_CODES.indexOf(req.fitness);
       c[b + CTRL.trials] = req.trials ?? 10;
@@ -236,36 +360,7 @@ export class CpuPool {
       Atomics.notify(c, b + CTRL.jobSeq);
       busy.push(slot);
     }
-    let failure: unknown;
-    try {
-      varyAndEvaluateClaimed(req, this.ctrl, claims, 'front', parts, MAX_CLAIM, this.out);
-    } catch (e) {
-      failure = e;
-      // Leave no rows for the workers to start on; they finish the ones they hold.
-      Atomics.store(this.ctrl, claims, 0);
-    }
-    busy.forEach((slot, i) => {
-      const b = i * CTRL_INTS;
-      const spinUntil = performance.now() + SPIN_MS;
-      while (Atomics.load(this.ctrl, b + CTRL.doneSeq) !== slot.seq && performance.now() < spinUntil);
-      const deadline = Date.now() + WORKER_TIMEOUT_MS;
-      for (;;) {
-        const done = Atomics.load(this.ctrl, b + CTRL.doneSeq);
-        if (done === slot.seq) break;
-        if (slot.dead !== undefined || Date.now() > deadline) {
-          slot.dead ??= `worker thread ${i} did not answer within ${WORKER_TIMEOUT_MS / 1000} s`;
-          throw new EnginePoolError(slot.dead);
-        }
-        Atomics.wait(this.ctrl, b + CTRL.doneSeq, done, 1000);
-      }
-      if (this.ctrl[b + CTRL.status] !== 0) {
-        const m = receiveMessageOnPort(slot.port)?.message as { message?: string } | undefined;
-        failure ??= new EnginePoolError(`worker thread ${i} failed: ${m?.message ?? 'unknown error'}`);
-      }
-    });
-    if (failure !== undefined) throw failure;
-    result.set(this.out.subarray(start, end));
-    return result;
+    return busy;
   }
 
   /** Stops the worker threads. */

@@ -23,7 +23,7 @@ import { CounterRng, RngPurpose } from '../../shared/rng/philox.js';
 import { loadDatasetOnce } from '../../data/load.js';
 import { cachedPermutation } from '../../data/permutations.js';
 import { MinibatchSampler } from '../sgd/minibatch.js';
-import { createEngine, sharedCpuEngine, type BackendName } from '../engine/index.js';
+import { createEngine, sharedCpuEngine, type BackendName, type PopulationRequest } from '../engine/index.js';
 import { episodeSeeds, meanEpisodeReturns } from '../rollout/episode_returns.js';
 
 export interface RunContext {
@@ -39,6 +39,11 @@ export interface RunContext {
   evaluateRows(state: EvolutionState, start: number, end: number): Promise<FitnessVector>;
   /** A fitness vector of this run's precision. */
   allocateFitness(length: number): FitnessVector;
+  /**
+   * The CPU engine's request for rows [start, end) of `state` (this generation's batch), for a pool that runs it
+   * on other threads; present only for dataset tasks evaluated on the CPU kernels, the ones `CpuEngine` runs.
+   */
+  readonly populationRequest?: (state: EvolutionState, start: number, end: number) => PopulationRequest;
 }
 
 function algorithmOptions(spec: NeRunSpec): TournamentGaOptions {
@@ -53,7 +58,12 @@ function algorithmOptions(spec: NeRunSpec): TournamentGaOptions {
 
 type RowEvaluator = (state: EvolutionState, start: number, end: number) => FitnessVector | Promise<FitnessVector>;
 
-async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: BackendName): Promise<RowEvaluator> {
+interface DatasetEvaluator {
+  readonly evaluate: RowEvaluator;
+  readonly request?: (state: EvolutionState, start: number, end: number) => PopulationRequest;
+}
+
+async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: BackendName): Promise<DatasetEvaluator> {
   const ds = await loadDatasetOnce(task.dataset, task.datasetSteps);
   if (ds.obsDim !== spec.model.inputs || ds.nActions !== spec.model.outputs) {
     throw new InvalidArgumentError(
@@ -67,44 +77,41 @@ async function datasetEvaluator(spec: NeRunSpec, task: DatasetTask, backend: Bac
   // The CPU kernels vary and score each row in one pass; other backends (TensorFlow.js, GPUs) score the rows
   // askRows varied. Both give the same fitness to float32 tolerance; a run is bit-reproducible per backend.
   const engine = backend === 'cpu' ? undefined : await createEngine(backend);
-  return (state, start, end) => {
-    let x = train.x;
-    let labels = y;
-    let n = train.n;
-    if (sampler !== undefined) {
-      // Mini-batch b of the run is generation b's, as in the single-process trials.
-      n = sampler.load(state.generation);
-      x = sampler.x.subarray(0, n * spec.model.inputs);
-      labels = sampler.y.subarray(0, n);
-    }
-    if (engine !== undefined && engine.backend !== 'cpu') {
-      return engine.evaluate({
-        spec: spec.model,
-        params: askRows(state, start, end),
-        start,
-        end,
-        x,
-        y: labels,
-        n,
-        fitness: task.fitness,
-        trials: task.trials,
-        seed: state.seed,
-        generation: state.generation,
-      });
-    }
-    // The one generation entry point experiments' trials use too (one thread here: pool threads and worker
-    // processes each evaluate their own shard of rows).
-    return sharedCpuEngine(1).evaluatePopulationSync({
-      spec: spec.model,
-      state,
-      x,
-      y: labels,
-      n,
-      fitness: task.fitness,
-      trials: task.trials,
-      start,
-      end,
-    });
+  const batch = (state: EvolutionState): { x: Float32Array; labels: Int32Array; n: number } => {
+    if (sampler === undefined) return { x: train.x, labels: y, n: train.n };
+    // Mini-batch b of the run is generation b's, as in the single-process trials.
+    const n = sampler.load(state.generation);
+    return { x: sampler.x.subarray(0, n * spec.model.inputs), labels: sampler.y.subarray(0, n), n };
+  };
+  const request = (state: EvolutionState, start: number, end: number): PopulationRequest => {
+    const { x, labels, n } = batch(state);
+    return { spec: spec.model, state, x, y: labels, n, fitness: task.fitness, trials: task.trials, start, end };
+  };
+  if (engine !== undefined && engine.backend !== 'cpu') {
+    return {
+      evaluate: (state, start, end) => {
+        const { x, labels, n } = batch(state);
+        return engine.evaluate({
+          spec: spec.model,
+          params: askRows(state, start, end),
+          start,
+          end,
+          x,
+          y: labels,
+          n,
+          fitness: task.fitness,
+          trials: task.trials,
+          seed: state.seed,
+          generation: state.generation,
+        });
+      },
+    };
+  }
+  return {
+    // The one generation entry point experiments' trials use too, on this thread; pools that evaluate a run's
+    // shard on several threads take `request` to the same engine (OffThreadEngine).
+    evaluate: (state, start, end) => sharedCpuEngine(1).evaluatePopulationSync(request(state, start, end)),
+    request,
   };
 }
 
@@ -147,13 +154,17 @@ export async function buildRunContext(spec: NeRunSpec, build: BuildOptions = {})
   const numParams = paramCount(spec.model);
   const options = algorithmOptions(spec);
   const task = spec.task;
+  const dataset =
+    build.evaluate !== false && task.kind === 'dataset'
+      ? await datasetEvaluator(spec, task, build.backend ?? 'cpu')
+      : undefined;
   const evaluate: RowEvaluator =
     build.evaluate === false
       ? () => {
           throw new InvalidArgumentError('this run context was built without evaluation data');
         }
       : task.kind === 'dataset'
-        ? await datasetEvaluator(spec, task, build.backend ?? 'cpu')
+        ? (dataset as DatasetEvaluator).evaluate
         : rolloutEvaluator(spec, task.envId, task.episodes, task.maxSteps);
   const precision = fitnessPrecision(spec);
   return {
@@ -178,5 +189,6 @@ export async function buildRunContext(spec: NeRunSpec, build: BuildOptions = {})
     },
     evaluateRows: async (state, start, end) => evaluate(state, start, end),
     allocateFitness: (length) => (precision === 'float64' ? new Float64Array(length) : new Float32Array(length)),
+    ...(dataset?.request !== undefined ? { populationRequest: dataset.request } : {}),
   };
 }

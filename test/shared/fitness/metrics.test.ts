@@ -7,7 +7,7 @@ import {
   macroF1Dense,
   sampledMacroF1,
 } from '../../../src/shared/fitness/metrics.js';
-import { argmaxRows } from '../../../src/shared/model/mlp.js';
+import { argmaxRows, sampleRows } from '../../../src/shared/model/mlp.js';
 import { InvalidArgumentError } from '../../../src/shared/errors.js';
 import { CounterRng } from '../../../src/shared/rng/index.js';
 import { pythonOracle } from './python.js';
@@ -166,6 +166,14 @@ describe('sampledMacroF1', () => {
     const argmax = argmaxRows(peaked, n, k);
     const got = sampledMacroF1(peaked, labels, k, 10, CounterRng.from(5, 11));
     assert.ok(Math.abs(got - macroF1(labels, argmax)) < 1e-12);
+  });
+
+  it('draws the very actions sampleRows draws, trial after trial (results of earlier runs are unchanged)', () => {
+    const rngA = CounterRng.from(7, 11);
+    const pred = new Int32Array(n);
+    let sum = 0;
+    for (let t = 0; t < 10; t++) sum += macroF1Dense(labels, sampleRows(logits, n, k, rngA, pred), k);
+    assert.equal(sampledMacroF1(logits, labels, k, 10, CounterRng.from(7, 11)), sum / 10);
   });
 
   it('averages the macro-F1 of `trials` independent draws (the spread of one draw shrinks with more trials)', () => {
