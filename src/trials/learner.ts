@@ -12,7 +12,10 @@ export interface Checkpoint {
   wallSeconds: number;
   evalIndex: number;
   samplesSeen: number;
+  /** The trial's thinned best-fitness series (see shared/stats/thinned_series.ts); stride and count absent in older checkpoints. */
   fitnessHistory: number[];
+  fitnessHistoryEvery?: number;
+  fitnessHistorySeen?: number;
   sgd?: SgdTrainerSnapshot;
   ne?: EvolutionSnapshot;
   /** CMA-ES or OpenAI-ES: the search distribution's state. */

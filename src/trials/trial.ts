@@ -21,6 +21,7 @@ import { DEFAULT_RETURN_EPISODES, EngineRows, scoreCandidates, type CandidateSco
 import { initParams, paramCount, describeSpec, type MlpSpec } from '../shared/model/mlp.js';
 import { neuroevolutionFlops, sgdFlops } from '../shared/model/flops.js';
 import { CounterRng, RngPurpose } from '../shared/rng/philox.js';
+import { pushThinned, thinnedSeries, type ThinnedSeries } from '../shared/stats/thinned_series.js';
 import { EvoscaleError, InvalidArgumentError } from '../shared/errors.js';
 import { CPU_BACKEND, loadBackend, type BackendName, type LoadedBackend } from '../worker/engine/backends.js';
 import { sharedCpuEngine } from '../worker/engine/cpu_engine.js';
@@ -118,7 +119,9 @@ export interface TrialSummary {
   wallSeconds: number;
   final: TestMetrics & { meanReturn?: number; returns?: number[] };
   paramsSha256: string;
+  /** Best fitness per generation, thinned to at most 10 000 entries: entry i is generation i × fitnessHistoryEvery. */
   fitnessHistory?: number[];
+  fitnessHistoryEvery?: number;
   /** The backend that really trained ('cpu', 'tfjs:cpu', 'tfjs-node-gpu:tensorflow', …), not the one asked for. */
   backend: string;
 }
@@ -478,7 +481,8 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   const totalSeconds = spec.budget.seconds ?? Number.POSITIVE_INFINITY;
   let step = cp?.step ?? 0;
   let evalIndex = cp?.evalIndex ?? 0;
-  const fitnessHistory = cp?.fitnessHistory ?? [];
+  // Older checkpoints kept every generation: stride 1, as many seen as kept.
+  const fitnessHistory = thinnedSeries(cp?.fitnessHistory ?? [], cp?.fitnessHistoryEvery ?? 1, cp?.fitnessHistorySeen);
   const startWall = cp?.wallSeconds ?? 0;
   const t0 = performance.now();
   // Rollouts at evaluation points measure the policy, not training: their time is kept off the wall-clock axis. A
@@ -494,7 +498,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
       wallSeconds: elapsed(),
       evalIndex,
       samplesSeen: learner.samplesSeen(),
-      fitnessHistory,
+      ...historyCheckpoint(fitnessHistory),
       ...learner.checkpoint(),
     };
     dir.writeCheckpoint(CHECKPOINT, codec.pack(c));
@@ -549,7 +553,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   while (bySeconds ? elapsed() < totalSeconds : step < totalSteps) {
     last = learner.step();
     step++;
-    if (last.bestFitness !== undefined) fitnessHistory.push(last.bestFitness);
+    if (last.bestFitness !== undefined) pushThinned(fitnessHistory, last.bestFitness);
     const target =
       spec.evalLogDecades !== undefined
         ? logEvalTarget(
@@ -601,7 +605,9 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
     wallSeconds: elapsed(),
     final: { ...final, ...(play ? { meanReturn: play.mean, returns: play.returns } : {}) },
     paramsSha256: sha256(params),
-    ...(fitnessHistory.length > 0 ? { fitnessHistory } : {}),
+    ...(fitnessHistory.values.length > 0
+      ? { fitnessHistory: fitnessHistory.values, fitnessHistoryEvery: fitnessHistory.every }
+      : {}),
     backend: backend.label,
   };
   dir.writeCheckpoint(
@@ -611,7 +617,7 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
       wallSeconds: elapsed(),
       evalIndex,
       samplesSeen: learner.samplesSeen(),
-      fitnessHistory,
+      ...historyCheckpoint(fitnessHistory),
       ...learner.checkpoint(),
     }),
   );
@@ -621,4 +627,10 @@ export function runTrial(spec: TrialSpec, data: TrialData, dir: TrialFolder, hoo
   dir.writeSummary(summary);
   hooks.onProgress?.(1, 1);
   return summary;
+}
+
+function historyCheckpoint(
+  h: ThinnedSeries,
+): Pick<Checkpoint, 'fitnessHistory' | 'fitnessHistoryEvery' | 'fitnessHistorySeen'> {
+  return { fitnessHistory: h.values, fitnessHistoryEvery: h.every, fitnessHistorySeen: h.seen };
 }

@@ -152,6 +152,19 @@ describe('the trial scheduler', () => {
     assert.deepEqual(result.ran, ['exp2/a']);
   });
 
+  it('reports a trial failed once it has lost its worker maxLosses times, instead of handing it out for ever', async () => {
+    // A trial whose result the coordinator refuses takes down every worker that runs it.
+    const executor = scripted(1, 2, (spec) => (spec.id === 'a' ? 'lose' : 'finish'));
+    const result = await runSweep({ out: join(root, 'lostever'), trials: ['a', 'b'].map(trial) }, executor, {
+      maxLosses: 3,
+    });
+    assert.deepEqual(executor.calls.filter((id) => id === 'a').length, 3);
+    assert.deepEqual(result.ran, ['exp2/b']);
+    assert.equal(result.failed.length, 1);
+    assert.equal(result.failed[0].id, 'exp2/a');
+    assert.match(result.failed[0].error, /lost its worker 3 times \(last: .*connection closed\)/);
+  });
+
   it('stopped right after a worker left (a SIGTERM to every process at once), names that worker’s trial as interrupted', async () => {
     const signal = new Signal();
     const controller = new AbortController();

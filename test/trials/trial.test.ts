@@ -50,6 +50,7 @@ describe('a trial', () => {
     assert.deepEqual(readTorchModel(dir.dir).params, dir.readFinalParams());
     assert.deepEqual(dir.config(), JSON.parse(JSON.stringify(spec)));
     assert.equal(s.fitnessHistory?.length, 40);
+    assert.equal(s.fitnessHistoryEvery, 1);
     // The plan cannot know how many rows half of the dataset is; the summary records the rows that trained.
     assert.deepEqual(s.trainSet, { fraction: 0.5, rows: trialData(spec, ds).train.n });
     assert.ok(s.trainSet.rows > 0);
@@ -89,6 +90,32 @@ describe('a trial', () => {
       );
     });
   }
+
+  it("keeps a long run's fitness history bounded (thinned), and a resume from a thinned checkpoint ends identical", () => {
+    // At 10 000 entries the history halves (every 2nd generation kept), at 20 000 generations again (every 4th): a
+    // run of millions of generations must still fit the summary and checkpoint a remote worker sends back in one
+    // bounded frame. The crash below comes after a checkpoint kept at stride 2, before the second halving.
+    const spec = spec2('ga_fixed_ce', 20_100);
+    const whole = runTrial(spec, trialData(spec, ds), new TrialDirectory(join(root, 'long_w')));
+    assert.equal(whole.fitnessHistoryEvery, 4);
+    assert.equal(whole.fitnessHistory?.length, 5_025);
+    const dir: TrialFolder = new TrialDirectory(join(root, 'long_c'));
+    let calls = 0;
+    assert.throws(
+      () =>
+        runTrial(spec, trialData(spec, ds), dir, {
+          // Progress comes every 64 generations: this is generation 17 920, after the checkpoint at 17 588.
+          onProgress: () => {
+            if (++calls === 280) throw new Error('simulated crash');
+          },
+        }),
+      /simulated crash/,
+    );
+    const resumed = runTrial(spec, trialData(spec, ds), dir, { resume: true });
+    assert.equal(resumed.paramsSha256, whole.paramsSha256);
+    assert.deepEqual(resumed.fitnessHistory, whole.fitnessHistory);
+    assert.equal(resumed.fitnessHistoryEvery, 4);
+  });
 
   it('experiment 1 trials report greedy-play return and FLOPs as the proposal counts them', () => {
     const spec: TrialSpec = {

@@ -36,6 +36,12 @@ export interface SweepOptions {
   readonly log?: LineLog;
   /** Attempts per trial before the sweep reports it failed (lost workers do not count; default: the executor's). */
   readonly maxFailures?: number;
+  /**
+   * Times one trial may lose its worker before the sweep reports it failed (default 5). Losses are not the trial's
+   * fault, so they do not count as attempts; but a trial that takes every worker down with it (a result the
+   * coordinator refuses, a worker killed for its memory) would otherwise be handed out for ever.
+   */
+  readonly maxLosses?: number;
   /** Keep finished trials and checkpoints (default true); false removes the trials' folders first. */
   readonly resume?: boolean;
   /** Where a trial's folder lives (default `<out>/<experiment>/<trial id>`). */
@@ -107,6 +113,7 @@ export async function runSweep(
   const log = options.log ?? (() => {});
   const metrics = options.metrics;
   const maxFailures = options.maxFailures ?? executor.attempts;
+  const maxLosses = options.maxLosses ?? 5;
   const dirOf = options.dirOf ?? ((t: SweepTrial) => trialDir(plan.out, t));
   const skipped: string[] = [];
   const ran: string[] = [];
@@ -139,6 +146,7 @@ export async function runSweep(
   }
   log(`sweep: ${plan.trials.length} trials, ${skipped.length} already finished, ${queue.length} to run`);
   const failures = new Map<string, number>();
+  const losses = new Map<string, number>();
   let running = 0;
   const setGauges = (): void => {
     metrics?.trials.set({ state: 'queued' }, queue.length);
@@ -191,7 +199,15 @@ export async function runSweep(
             return;
           }
           runningKeys.delete(key);
+          const lost = err instanceof SlotLostError ? (losses.get(key) ?? 0) + 1 : 0;
+          if (lost >= maxLosses) {
+            const why = `lost its worker ${lost} times (last: ${message}); a trial every worker fails on is not handed out again: see the coordinator's log for why the workers left`;
+            log(`sweep: ${key} ${why}`, 'error');
+            failed.push({ id: key, error: why });
+            return;
+          }
           if (err instanceof SlotLostError) {
+            losses.set(key, lost);
             log(`sweep: ${key} lost its worker (${message}); queued again`, 'warn');
             // A worker stopped by the same SIGTERM as this process says bye first: its trial was interrupted too.
             lostWorker.add(key);

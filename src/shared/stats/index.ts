@@ -19,3 +19,5 @@ export { isoFlopFrontier } from './isoflop.js';
 export type { IsoFlopBudget, IsoFlopFrontier, IsoFlopOptions, IsoFlopPoint } from './isoflop.js';
 export { boundedLevenbergMarquardt } from './least_squares.js';
 export type { BoundedLmOptions, LeastSquaresProblem, LeastSquaresResult } from './least_squares.js';
+export { pushThinned, thinnedSeries, THINNED_SERIES_CAP } from './thinned_series.js';
+export type { ThinnedSeries } from './thinned_series.js';
